@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
+
+
+class DjangoStSsrConfig(AppConfig):
+    name = "django_st_ssr"
+    verbose_name = "SuperTokens SSR"
+
+    # Set when settings could not initialise the SDK: the system check reports it (a message
+    # beats a stack trace at start-up), and the middleware raises it on first use.
+    init_error: ImproperlyConfigured | None = None
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .init import init_supertokens
+
+        try:
+            init_supertokens()
+        except ImproperlyConfigured as exc:
+            type(self).init_error = exc

@@ -1,0 +1,101 @@
+"""The one accessor over ``settings.SUPERTOKENS``.
+
+Every value is read at use time, so ``override_settings(SUPERTOKENS=...)`` just works. Defaults live
+here and nowhere else. Bad values raise ``ImproperlyConfigured`` naming the key; ``checks.py`` turns
+the same errors into system-check messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+SETTING_NAME = "SUPERTOKENS"
+
+# Keys a user may set, with their defaults. A missing default (REQUIRED) must be given.
+REQUIRED = object()
+DEFAULTS: dict[str, Any] = {
+    # ';'-separated list of core URIs, like the SDK's own connection_uri.
+    "CONNECTION_URI": REQUIRED,
+    "API_KEY": None,
+    # Keyword arguments of supertokens_python.InputAppInfo (app_name, api_domain, ...).
+    "APP_INFO": REQUIRED,
+    # Keyword arguments of supertokens_python.recipe.session.init, over SESSION_DEFAULTS.
+    "SESSION": {},
+    # Recipes besides the session recipe: dotted paths to recipe-init callables
+    # (e.g. "supertokens_python.recipe.emailpassword.init"), recipe-init objects, or one
+    # callable (or dotted path to one) returning the whole list.
+    "RECIPES": [],
+    # Where failed verification sends a page navigation (a URL, path or URL name).
+    "REFRESH_URL": "django_st_ssr:refresh_session",
+    # Where a failed refresh sends the browser; None means settings.LOGIN_URL.
+    "LOGIN_URL": None,
+    # Query parameter carrying the page to return to after a refresh.
+    "REDIRECT_FIELD_NAME": "redirectBack",
+    # Query parameter carrying the page to return to after login (Django's own default).
+    "LOGIN_REDIRECT_FIELD_NAME": "next",
+    # Claim id -> URL to redirect a navigation to when that claim fails (else 403).
+    "CLAIM_REDIRECTS": {},
+    # None: supertokens-web-js from this app's static files. Or a list of
+    # {"src": url, "integrity": "sha384-..."} dicts, loaded in order.
+    "WEB_JS": None,
+    # Seconds a call to the core may take before a page gives up with 503.
+    "CORE_TIMEOUT": 5.0,
+    # Loop guard: more than this many refresh round trips within REFRESH_WINDOW seconds
+    # ends on the error page instead of another refresh.
+    "MAX_REFRESH_ATTEMPTS": 3,
+    "REFRESH_WINDOW": 30,
+    # Passed to supertokens_python.init.
+    "TELEMETRY": False,
+    "DEBUG": False,
+}
+
+# Session recipe defaults that fit server-side rendering (see README "Settings").
+SESSION_DEFAULTS: dict[str, Any] = {
+    "cookie_same_site": "lax",
+    # The SDK's default hands a server-side login tokens in headers; SSR needs cookies.
+    "get_token_transfer_method": lambda _req, _for_create, _uc: "cookie",
+}
+
+
+def _setting() -> Mapping[str, Any]:
+    value = getattr(settings, SETTING_NAME, None)
+    if value is None:
+        raise ImproperlyConfigured(f"settings.{SETTING_NAME} is missing.")
+    if not isinstance(value, Mapping):
+        raise ImproperlyConfigured(f"settings.{SETTING_NAME} must be a dict.")
+    unknown = set(value) - set(DEFAULTS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"settings.{SETTING_NAME} has unknown key(s): {', '.join(sorted(unknown))}."
+        )
+    return value
+
+
+class Settings:
+    """Attribute access to the effective values: ``app_settings.CONNECTION_URI``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(name)
+        value = _setting().get(name, DEFAULTS[name])
+        if value is REQUIRED:
+            raise ImproperlyConfigured(f"settings.{SETTING_NAME}[{name!r}] is required.")
+        return value
+
+    @property
+    def session_options(self) -> dict[str, Any]:
+        options = self.SESSION
+        if not isinstance(options, Mapping):
+            raise ImproperlyConfigured(f"settings.{SETTING_NAME}['SESSION'] must be a dict.")
+        return {**SESSION_DEFAULTS, **options}
+
+    @property
+    def login_url(self) -> str:
+        return str(self.LOGIN_URL or settings.LOGIN_URL)
+
+
+app_settings = Settings()
