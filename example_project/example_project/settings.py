@@ -1,0 +1,83 @@
+"""Settings of the example project.
+
+Everything SuperTokens needs is in the ``SUPERTOKENS`` dict below. The core comes from the
+environment: ``SUPERTOKENS_CONNECTION_URI`` (and ``SUPERTOKENS_API_KEY``) for a real core; without
+them, the emulated core that ``python manage.py demo`` starts on 127.0.0.1:3567.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-do-not-use-in-production")
+DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+
+# The origin a browser uses to reach this site. supertokens-web-js on the refresh page calls the
+# refresh API on this origin, so it must be the exact scheme://host:port in the address bar.
+SITE_URL = os.environ.get("EXAMPLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+INSTALLED_APPS = [
+    "django.contrib.staticfiles",
+    "django_st_ssr",
+    "pages",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Serves /auth/* (session refresh, sign-out), writes session cookies onto responses and
+    # gives every request a lazy request.st_session.
+    "django_st_ssr.middleware.SuperTokensMiddleware",
+]
+
+ROOT_URLCONF = "example_project.urls"
+WSGI_APPLICATION = "example_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "pages.context_processors.session",
+            ],
+        },
+    }
+]
+
+# No models: users and sessions live in the SuperTokens core.
+DATABASES: dict[str, dict[str, str]] = {}
+
+LOGIN_URL = "/signin/"
+STATIC_URL = "/static/"
+USE_TZ = True
+# The SDK stamps cookie expiry in local time labelled GMT; UTC keeps it honest.
+TIME_ZONE = "UTC"
+
+SUPERTOKENS = {
+    "CONNECTION_URI": os.environ.get("SUPERTOKENS_CONNECTION_URI", "http://127.0.0.1:3567"),
+    "API_KEY": os.environ.get("SUPERTOKENS_API_KEY") or None,
+    "APP_INFO": {
+        "app_name": "django-st-ssr example",
+        "api_domain": SITE_URL,
+        "website_domain": SITE_URL,
+        "api_base_path": "/auth",
+        "website_base_path": "/",
+    },
+    "RECIPES": ["supertokens_python.recipe.emailpassword.init"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django_st_ssr": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -1,0 +1,112 @@
+"""``python manage.py demo``: the example, offline, in one command.
+
+Starts the emulated SuperTokens core (unless ``SUPERTOKENS_CONNECTION_URI`` names a real one), then
+serves the example with runserver (WSGI) or uvicorn (``--asgi``) until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the example against the emulated core (or SUPERTOKENS_CONNECTION_URI)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--asgi", action="store_true", help="serve with uvicorn (ASGI)")
+        parser.add_argument(
+            "--access-token-validity",
+            type=int,
+            default=30,
+            help="seconds an access token of the emulated core lives (default 30)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        site_url = f"http://{options['addr']}:{options['port']}"
+        env = {**os.environ, "EXAMPLE_SITE_URL": site_url}
+        core = None
+        if os.environ.get("SUPERTOKENS_CONNECTION_URI"):
+            core_line = f"SuperTokens core: {os.environ['SUPERTOKENS_CONNECTION_URI']}"
+        else:
+            core = self.start_emulated_core(options["access_token_validity"])
+            env["SUPERTOKENS_CONNECTION_URI"] = core.url
+            core_line = (
+                f"SuperTokens core: emulated, in memory, at {core.url} "
+                f"(access tokens live {options['access_token_validity']} s)"
+            )
+
+        # A plain `kill` should stop the server and the core too, like Ctrl-C does.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        server = subprocess.Popen(self.server_command(options), cwd=settings.BASE_DIR, env=env)
+        try:
+            self.wait_until_serving(site_url, server)
+            kind = "uvicorn (ASGI)" if options["asgi"] else "runserver (WSGI)"
+            self.stdout.write(
+                self.style.SUCCESS(f"\nOpen {site_url}/ in your browser.")
+                + f"\n{core_line}\nServer: {kind}. Stop with Ctrl-C.\n"
+            )
+            server.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.terminate()  # also on SystemExit from SIGTERM
+            server.wait(timeout=10)
+            if core is not None:
+                core.stop()
+
+    def start_emulated_core(self, access_token_validity: int) -> Any:
+        from django_st_ssr.testing import EmulatedCore
+
+        # The same address the settings fall back to, so a plain `runserver` also finds it.
+        port = urlsplit(settings.SUPERTOKENS["CONNECTION_URI"]).port or 3567
+        core = EmulatedCore(port=port, access_token_validity=access_token_validity)
+        try:
+            core.start()
+        except OSError as exc:
+            raise CommandError(f"Cannot start the emulated core on port {port}: {exc}") from exc
+        return core
+
+    def server_command(self, options: dict[str, Any]) -> list[str]:
+        addr, port = options["addr"], str(options["port"])
+        if options["asgi"]:
+            app = "example_project.asgi:application"
+            return [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                app,
+                "--host",
+                addr,
+                "--port",
+                port,
+                "--lifespan",
+                "off",
+            ]
+        return [sys.executable, "manage.py", "runserver", f"{addr}:{port}", "--noreload"]
+
+    def wait_until_serving(self, site_url: str, server: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise CommandError(f"The server exited with code {server.returncode}.")
+            try:
+                urllib.request.urlopen(site_url + "/", timeout=2).close()
+                return
+            except urllib.error.HTTPError:
+                return  # it answers; the error page says the rest
+            except OSError:
+                time.sleep(0.2)
+        raise CommandError(f"The server did not answer on {site_url} within 30 s.")

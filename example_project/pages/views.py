@@ -1,0 +1,117 @@
+"""The example's pages: sign-up and sign-in as plain Django forms, and pages behind a session."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from supertokens_python.recipe.emailpassword.interfaces import (
+    EmailAlreadyExistsError,
+    WrongCredentialsError,
+)
+from supertokens_python.recipe.emailpassword.syncio import sign_in, sign_up
+from supertokens_python.recipe.session.syncio import create_new_session
+
+from django_st_ssr import ssr_session_required
+
+from .forms import CredentialsForm, SignUpForm
+
+# A single-tenant app: SuperTokens' default tenant.
+TENANT_ID = "public"
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: ``next`` if it stays on this site, else the dashboard."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("dashboard")
+
+
+def _session_details(session: Any) -> dict[str, Any]:
+    payload = session.get_access_token_payload()
+    expires = datetime.fromtimestamp(payload["exp"], tz=timezone.utc)
+    return {
+        "user_id": session.get_user_id(),
+        "email": payload.get("email", ""),
+        "handle": session.get_handle(),
+        "expires": expires,
+        "expires_in": max(0, round((expires - datetime.now(timezone.utc)).total_seconds())),
+    }
+
+
+def _start_session(request: HttpRequest, recipe_user_id: Any, email: str) -> HttpResponse:
+    # The email rides in the access token so that pages can greet the user without asking
+    # the core. The middleware writes the new session's cookies onto this redirect.
+    create_new_session(request, TENANT_ID, recipe_user_id, access_token_payload={"email": email})
+    return HttpResponseRedirect(_next_url(request))
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    # request.st_session is lazy: it checks the session only when a page asks, and it is falsy
+    # when nobody is signed in (an expired access token counts as "not signed in" here).
+    session = request.st_session  # type: ignore[attr-defined]
+    return render(
+        request, "pages/home.html", {"details": _session_details(session) if session else None}
+    )
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
+        result = sign_up(TENANT_ID, email, password)
+        if isinstance(result, EmailAlreadyExistsError):
+            form.add_error("email", "An account with this email already exists.")
+        else:
+            return _start_session(request, result.recipe_user_id, email)
+    return render(request, "pages/signup.html", {"form": form, "next": _next_param(request)})
+
+
+def signin(request: HttpRequest) -> HttpResponse:
+    form = CredentialsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
+        result = sign_in(TENANT_ID, email, password)
+        if isinstance(result, WrongCredentialsError):
+            form.add_error(None, "Wrong email or password.")
+        else:
+            return _start_session(request, result.recipe_user_id, email)
+    return render(request, "pages/signin.html", {"form": form, "next": _next_param(request)})
+
+
+def _next_param(request: HttpRequest) -> str:
+    # Carried through the form as a hidden field; checked again when it is used.
+    return request.POST.get("next") or request.GET.get("next", "")
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    session = request.st_session  # type: ignore[attr-defined]
+    if session:
+        # Revoking queues the cookie-clearing headers, which the middleware writes.
+        session.sync_revoke_session()
+    return HttpResponseRedirect(reverse("home"))
+
+
+@ssr_session_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = {"details": _session_details(request.st_session), "tab": request.GET.get("tab", "")}  # type: ignore[attr-defined]
+    return render(request, "pages/dashboard.html", context)
+
+
+@ssr_session_required
+async def reports(request: HttpRequest) -> HttpResponse:
+    # An async view: the decorator verifies the session without blocking the event loop.
+    context = {
+        "details": _session_details(request.st_session),  # type: ignore[attr-defined]
+        "year": request.GET.get("year", ""),
+    }
+    return render(request, "pages/reports.html", context)
