@@ -1,0 +1,68 @@
+"""Handshake, routing and the api-key, over plain HTTP."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from django_st_ssr.testing import EmulatedCore
+
+from .cdi import headers
+
+
+def test_hello_and_apiversion_offer_cdi_5_4(st_core):
+    assert httpx.get(st_core.url + "/hello", headers=headers(st_core)).status_code == 200
+    response = httpx.get(st_core.url + "/apiversion", headers=headers(st_core))
+    assert response.status_code == 200
+    assert "5.4" in response.json()["versions"]
+
+
+def test_jwks_lists_rs256_signing_keys_without_api_key(st_core):
+    keys = httpx.get(st_core.url + "/.well-known/jwks.json").json()["keys"]
+    assert keys
+    assert {key["kty"] for key in keys} == {"RSA"}
+    assert any(key["kid"].startswith("d-") for key in keys)
+    assert all(key["alg"] == "RS256" and key["use"] == "sig" for key in keys)
+
+
+def test_unknown_path_is_404(st_core):
+    path = f"/no/such/endpoint/{uuid.uuid4().hex}"
+    response = httpx.get(st_core.url + path, headers=headers(st_core))
+    assert response.status_code == 404
+
+
+@pytest.mark.emulator_only
+def test_unknown_path_404_names_method_and_path(st_core):
+    response = httpx.post(st_core.url + "/recipe/nope", json={}, headers=headers(st_core))
+    assert response.status_code == 404
+    assert "POST /recipe/nope" in response.text
+
+
+@pytest.mark.emulator_only
+def test_api_key_is_enforced_like_the_real_core():
+    with EmulatedCore(api_key="s3cret-key") as core:
+        body = {"sessionHandles": ["x"]}
+        path = core.url + "/recipe/session/remove"
+        missing = httpx.post(path, json=body, headers={"cdi-version": "5.4"})
+        wrong = httpx.post(path, json=body, headers={"cdi-version": "5.4", "api-key": "nope"})
+        right = httpx.post(path, json=body, headers={"cdi-version": "5.4", "api-key": "s3cret-key"})
+        assert (missing.status_code, missing.text) == (401, "Invalid API key")
+        assert (wrong.status_code, wrong.text) == (401, "Invalid API key")
+        assert right.status_code == 200
+        assert right.json() == {"status": "OK", "sessionHandlesRevoked": []}
+        # The handshake and the JWKS stay open, as the SDK sends no key for the JWKS.
+        assert httpx.get(core.url + "/apiversion").status_code == 200
+        assert httpx.get(core.url + "/.well-known/jwks.json").status_code == 200
+
+
+def test_wrong_api_key_is_refused_by_a_core_that_has_one(st_core):
+    if not st_core.api_key:
+        pytest.skip("this core has no api-key")
+    response = httpx.post(
+        st_core.url + "/recipe/session/remove",
+        json={"sessionHandles": []},
+        headers=headers(st_core, api_key="wrong-" + uuid.uuid4().hex),
+    )
+    assert response.status_code == 401
