@@ -1,0 +1,280 @@
+"""A local verifier in front of supertokens-python's ``get_session`` that only ever accepts.
+
+``get_session(request, ...)`` returns the ``SessionContainer`` the SDK would have returned, or
+``None`` meaning "not decided here: ask the SDK". It decides only the common case (one
+``sAccessToken`` cookie, a v3+ token whose kid is in the SDK's own fresh JWKS cache, no anti-CSRF
+token to compare, no ``check_database``, no claim validators, the stock recipe implementation) and
+takes every step with the SDK's own functions, in the SDK's order, so an accept here is an accept
+there. Anything else, including every rejection, is left to the SDK, which then also produces the
+error and the cookies to clear.
+
+The speed comes from skipping the SDK's per-call event-loop round trip and from a small
+per-process cache of successful signature checks keyed by the whole token. A cached result is
+only reused while the SDK still holds the very same fresh JWKS object it was checked against, and
+the token's ``iat``/``exp`` are re-checked against the clock on every use, exactly as PyJWT does.
+Keys are never fetched here: a cold or stale cache sends the request to the SDK, which fetches.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import jwt
+from supertokens_python.framework.django.django_request import DjangoRequest
+from supertokens_python.recipe.multitenancy.constants import DEFAULT_TENANT_ID
+from supertokens_python.recipe.session import jwks
+from supertokens_python.recipe.session.access_token import (
+    sanitize_number,
+    sanitize_string,
+    validate_access_token_structure,
+)
+from supertokens_python.recipe.session.constants import ANTI_CSRF_HEADER_KEY
+from supertokens_python.recipe.session.cookie_and_header import (
+    build_front_token,
+    get_token,
+    has_multiple_cookies_for_token_type,
+)
+from supertokens_python.recipe.session.interfaces import ReqResInfo
+from supertokens_python.recipe.session.jwt import parse_jwt_without_signature_verification
+from supertokens_python.recipe.session.recipe import SessionRecipe
+from supertokens_python.recipe.session.recipe_implementation import RecipeImplementation
+from supertokens_python.recipe.session.session_class import Session
+from supertokens_python.types import RecipeUserId
+from supertokens_python.utils import (
+    get_rid_from_header,
+    get_timestamp_ms,
+    normalise_http_method,
+    set_request_in_user_context_if_not_defined,
+    utf_base64decode,
+)
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from supertokens_python.recipe.session.interfaces import SessionContainer
+
+# Enough for every live session of a busy worker; the oldest entry goes first.
+MAX_ENTRIES = 10_000
+
+ACCESS_COOKIE = "sAccessToken"
+LEGACY_COOKIE = "sIdRefreshToken"
+# RecipeImplementation methods on the accept path; a user override of any of them means the
+# SDK's behaviour is no longer known here.
+_ACCEPT_PATH_METHODS = ("get_session", "get_global_claim_validators", "validate_claims")
+
+
+class _Verified(NamedTuple):
+    keys: Any  # the SDK's CachedKeys object the signature was checked against
+    impl: Any  # the session recipe implementation in force at the time
+    not_before: int  # int(iat), int(nbf): PyJWT rejects while either is in the future
+    expires: int  # int(exp): PyJWT rejects from this second on
+    expiry_ms: float  # the SDK's own expiry check, and the session's expiry
+    payload_json: str
+    session_handle: str | None
+    user_id: str | None
+    recipe_user_id: str | None
+    tenant_id: str | None
+    front_token: str
+
+
+_cache: dict[str, _Verified] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _is_stock(impl: Any) -> bool:
+
+    if type(impl) is not RecipeImplementation:
+        return False
+    own = vars(impl)
+    return not any(name in own for name in _ACCEPT_PATH_METHODS)
+
+
+def _remember(token: str, entry: _Verified) -> None:
+    with _cache_lock:
+        if len(_cache) >= MAX_ENTRIES:
+            del _cache[next(iter(_cache))]
+        _cache[token] = entry
+
+
+def _has_duplicate_access_cookie(wrapper: Any) -> bool:
+
+    header = wrapper.get_header("cookie")
+    # Without a '%' every cookie name is literal, so one occurrence of the name means one
+    # cookie; anything else is left to the SDK's own parser.
+    if header is not None and "%" not in header and header.count(ACCESS_COOKIE) == 1:
+        return False
+    return bool(has_multiple_cookies_for_token_type(wrapper, "access"))
+
+
+def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
+    """The SDK's checks for a v3+ token against a fresh key set; None if any of them fails."""
+
+    try:
+        info = parse_jwt_without_signature_verification(token)
+        validate_access_token_structure(info.payload, info.version)
+        if info.version < 3 or info.kid is None or info.parsed_header is None:
+            return None
+        if info.kid.startswith("d-") != impl.config.use_dynamic_access_token_signing_key:
+            return None
+        matching = [key for key in keys.keys if key.key_id == info.kid]
+        if not matching:
+            return None
+        # The same call, arguments and options as access_token.get_info_from_access_token.
+        payload = jwt.decode(
+            info.raw_token_string,
+            matching[0].key,
+            algorithms=[info.parsed_header["alg"]],
+            options={"verify_signature": True, "verify_exp": True},
+        )
+        validate_access_token_structure(payload, info.version)
+        user_id = sanitize_string(payload.get("sub"))
+        expiry_ms = sanitize_number(payload.get("exp", 0) * 1000)
+        if not isinstance(expiry_ms, (int, float)) or expiry_ms < get_timestamp_ms():
+            return None
+        # A non-null parent hash is the first use after a refresh: the core must see it.
+        if sanitize_string(payload.get("parentRefreshTokenHash1")) is not None:
+            return None
+        tenant_id = sanitize_string(payload.get("tId")) if info.version >= 4 else DEFAULT_TENANT_ID
+        not_before = int(payload["iat"])
+        if "nbf" in payload:
+            not_before = max(not_before, int(payload["nbf"]))
+        payload_json = utf_base64decode(info.raw_payload, True)
+        return _Verified(
+            keys=keys,
+            impl=impl,
+            not_before=not_before,
+            expires=int(payload["exp"]),
+            expiry_ms=expiry_ms,
+            payload_json=payload_json,
+            session_handle=sanitize_string(payload.get("sessionHandle")),
+            user_id=user_id,
+            recipe_user_id=sanitize_string(payload.get("rsub", user_id)),
+            tenant_id=tenant_id,
+            front_token=build_front_token(user_id, expiry_ms, json.loads(payload_json)),  # type: ignore[arg-type]
+        )
+    except Exception:
+        # The SDK turns every failure here into an error; it gets to say which.
+        return None
+
+
+def get_session(
+    request: HttpRequest,
+    *,
+    session_required: bool | None = None,
+    anti_csrf_check: bool | None = None,
+    check_database: bool | None = None,
+    override_global_claim_validators: Any = None,
+) -> SessionContainer | None:
+    """The session the SDK's ``get_session`` would return for ``request``, or None if undecided.
+
+    Takes the SDK's keyword arguments. ``session_required`` changes nothing here: only a request
+    carrying a session can be decided. On success the session is attached to the request as the
+    SDK does (``request.supertokens``).
+    """
+    if check_database or override_global_claim_validators is not None:
+        return None
+    if ACCESS_COOKIE not in request.COOKIES:
+        return None
+
+    keys = jwks.cached_keys
+    if keys is None or not keys.is_fresh():
+        return None
+    try:
+        recipe = SessionRecipe.get_instance()
+    except Exception:
+        return None
+    impl = recipe.recipe_implementation
+    if not _is_stock(impl) or recipe.get_claim_validators_added_by_other_recipes():
+        return None
+
+    wrapper = DjangoRequest(request)
+    # The SDK prefers a valid bearer token to the cookie, and treats these as "refresh first".
+    if wrapper.get_header("authorization") is not None:
+        return None
+    if wrapper.get_cookie(LEGACY_COOKIE) is not None or _has_duplicate_access_cookie(wrapper):
+        return None
+    token = get_token(wrapper, "access", "cookie")
+    if not token:
+        return None
+
+    config = recipe.config
+    user_context = set_request_in_user_context_if_not_defined(None, wrapper)
+    if config.get_token_transfer_method(wrapper, False, user_context) not in ("any", "cookie"):
+        return None
+    mode = config.anti_csrf_function_or_string
+    if callable(mode):
+        mode = mode(wrapper, user_context)
+    do_anti_csrf_check = anti_csrf_check
+    if do_anti_csrf_check is None:
+        do_anti_csrf_check = normalise_http_method(wrapper.method()) != "get"
+    # NONE never checks; VIA_CUSTOM_HEADER only wants some rid header; VIA_TOKEN compares the
+    # anti-csrf header with the token, which is left to the SDK.
+    if do_anti_csrf_check and not (
+        mode == "NONE" or (mode == "VIA_CUSTOM_HEADER" and get_rid_from_header(wrapper) is not None)
+    ):
+        return None
+
+    entry = _cache.get(token)
+    if entry is None or entry.keys is not keys or entry.impl is not impl:
+        entry = _verify(token, keys, impl)
+        if entry is None:
+            return None
+        _remember(token, entry)
+    now = time.time()
+    # PyJWT's iat/nbf/exp rules and the SDK's millisecond expiry check, at this very second.
+    if not (entry.not_before <= now < entry.expires) or entry.expiry_ms < int(now * 1000):
+        return None
+
+    session = Session(
+        impl,
+        impl.config,
+        token,
+        entry.front_token,
+        None,
+        wrapper.get_header(ANTI_CSRF_HEADER_KEY),
+        entry.session_handle,  # type: ignore[arg-type]
+        entry.user_id,  # type: ignore[arg-type]
+        RecipeUserId(entry.recipe_user_id),  # type: ignore[arg-type]
+        json.loads(entry.payload_json),
+        None,
+        False,
+        entry.tenant_id,  # type: ignore[arg-type]
+    )
+    # What Session.attach_to_request_response does for a token that was not re-issued.
+    session.req_res_info = ReqResInfo(wrapper, "cookie")
+    wrapper.set_session(session)
+    return session
+
+
+def may_fetch_keys(request: HttpRequest) -> bool:
+    """Whether the SDK, verifying ``request``, might fetch the JWKS with blocking ``requests``.
+
+    The async path runs the SDK in a thread when this is true, so a slow core cannot stall the
+    event loop (and with it every other request on the worker).
+    """
+
+    keys = jwks.cached_keys
+    if keys is None or not keys.is_fresh():
+        return True
+    known = {key.key_id for key in keys.keys}
+    candidates = [request.COOKIES.get(ACCESS_COOKIE)]
+    bearer = request.META.get("HTTP_AUTHORIZATION") or request.META.get("AUTHORIZATION")
+    if bearer:
+        candidates.append(bearer[len("Bearer ") :].strip())
+    for token in candidates:
+        if not token:
+            continue
+        try:
+            kid = parse_jwt_without_signature_verification(token).kid
+        except Exception:
+            kid = None  # the SDK ignores what it cannot parse, so it fetches nothing for it
+        if kid is not None and kid not in known:
+            return True
+    return False
