@@ -1,0 +1,197 @@
+"""``SuperTokensMiddleware``: the SDK's /auth APIs, its queued cookies, a lazy session."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable, Union
+
+from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.functional import SimpleLazyObject
+
+from .verify import (
+    Outcome,
+    Verification,
+    averify_request,
+    django_csrf_passed,
+    is_core_failure,
+    verify_request,
+)
+
+if TYPE_CHECKING:
+    from supertokens_python.recipe.session.interfaces import SessionContainer
+
+GetResponse = Callable[[HttpRequest], Union[HttpResponseBase, Awaitable[HttpResponseBase]]]
+
+_UNSET = object()
+
+
+def _no_claims(_globals: Any, _session: Any, _user_context: Any) -> list[Any]:
+    return []
+
+
+def _lazy_kwargs(request: HttpRequest) -> dict[str, Any]:
+    # "Is somebody signed in?": claims are for the views that require them (the decorator),
+    # and an expired token just means "not signed in" here.
+    return {
+        "session_required": False,
+        "override_global_claim_validators": _no_claims,
+        "anti_csrf_check": False if django_csrf_passed(request) else None,
+    }
+
+
+def _remember(request: HttpRequest, result: Verification) -> SessionContainer | None:
+    session = result.session if result.outcome is Outcome.SESSION else None
+    request._st_session = session  # type: ignore[attr-defined]
+    return session
+
+
+def get_session(request: HttpRequest) -> SessionContainer | None:
+    cached = getattr(request, "_st_session", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[return-value]
+    return _remember(request, verify_request(request, **_lazy_kwargs(request)))
+
+
+async def aget_session(request: HttpRequest) -> SessionContainer | None:
+    cached = getattr(request, "_st_session", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[return-value]
+    return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
+
+
+class SuperTokensMiddleware:
+    """Serves the SDK's APIs under ``api_base_path``; everything else only gets a lazy session.
+
+    Both sync and async capable, so under ASGI Django does not move requests to a thread for it.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        try:
+            self.app_config = apps.get_app_config("django_st_ssr")
+        except LookupError as exc:
+            raise ImproperlyConfigured(
+                "SuperTokensMiddleware needs 'django_st_ssr' in INSTALLED_APPS."
+            ) from exc
+        self._api_prefix: tuple[str, str] | None = None
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.async_mode:
+            return self.__acall__(request)
+        self._attach(request)
+        if self._is_api_request(request):
+            response = self._sync_api(request)
+        else:
+            response = self.get_response(request)  # type: ignore[assignment]
+        return self._write_session(request, response)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        self._attach(request)
+        if self._is_api_request(request):
+            response = await self._async_api(request)
+        else:
+            response = await self.get_response(request)  # type: ignore[misc]
+        return self._write_session(request, response)
+
+    def _attach(self, request: HttpRequest) -> None:
+        error = self.app_config.init_error  # type: ignore[attr-defined]
+        if error is not None:
+            raise error
+        request.st_session = SimpleLazyObject(partial(get_session, request))  # type: ignore[attr-defined]
+        request.ast_session = partial(aget_session, request)  # type: ignore[attr-defined]
+
+    def _is_api_request(self, request: HttpRequest) -> bool:
+        # A string prefix test, so unrelated pages never touch the SDK. The SDK's own matching
+        # (exact API paths and methods) still decides what it answers.
+        if self._api_prefix is None:
+            from supertokens_python import Supertokens
+
+            st = Supertokens.get_instance()
+            if st.plugin_route_handlers:
+                return True
+            self._api_prefix = (
+                st.app_info.api_gateway_path.get_as_string_dangerous(),
+                st.app_info.api_base_path.get_as_string_dangerous(),
+            )
+        gateway, base = self._api_prefix
+        return (gateway + request.path).startswith(base)
+
+    def _sync_api(self, request: HttpRequest) -> HttpResponseBase:
+        from supertokens_python import Supertokens
+        from supertokens_python.exceptions import SuperTokensError
+        from supertokens_python.framework.django.django_request import DjangoRequest
+        from supertokens_python.framework.django.django_response import DjangoResponse
+        from supertokens_python.utils import default_user_context
+
+        st = Supertokens.get_instance()
+        st_request = DjangoRequest(request)
+        user_context = default_user_context(st_request)
+        try:
+            result = async_to_sync(st.middleware)(
+                st_request, DjangoResponse(HttpResponse()), user_context
+            )
+        except SuperTokensError as exc:
+            result = async_to_sync(st.handle_supertokens_error)(
+                st_request, exc, DjangoResponse(HttpResponse()), user_context
+            )
+        except Exception as exc:
+            return _core_failure_or_raise(exc)
+        if result is None:
+            return self.get_response(request)  # type: ignore[return-value]
+        return result.response  # type: ignore[no-any-return,attr-defined]
+
+    async def _async_api(self, request: HttpRequest) -> HttpResponseBase:
+        from supertokens_python import Supertokens
+        from supertokens_python.exceptions import SuperTokensError
+        from supertokens_python.framework.django.django_request import DjangoRequest
+        from supertokens_python.framework.django.django_response import DjangoResponse
+        from supertokens_python.utils import default_user_context
+
+        st = Supertokens.get_instance()
+        st_request = DjangoRequest(request)
+        user_context = default_user_context(st_request)
+        try:
+            result = await st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
+        except SuperTokensError as exc:
+            result = await st.handle_supertokens_error(
+                st_request, exc, DjangoResponse(HttpResponse()), user_context
+            )
+        except Exception as exc:
+            return _core_failure_or_raise(exc)
+        if result is None:
+            return await self.get_response(request)  # type: ignore[no-any-return,misc]
+        return result.response  # type: ignore[no-any-return,attr-defined]
+
+    def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
+        session = getattr(request, "supertokens", None)
+        if session is None:
+            return response
+        from supertokens_python.framework.django.django_request import DjangoRequest
+        from supertokens_python.framework.django.django_response import DjangoResponse
+        from supertokens_python.recipe.session import SessionContainer
+        from supertokens_python.supertokens import manage_session_post_response
+        from supertokens_python.utils import default_user_context
+
+        if isinstance(session, SessionContainer):
+            user_context = default_user_context(DjangoRequest(request))
+            manage_session_post_response(session, DjangoResponse(response), user_context)  # type: ignore[arg-type]
+        return response
+
+
+def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
+    if is_core_failure(exc):
+        response = JsonResponse({"message": "authentication service unavailable"}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    raise exc

@@ -1,0 +1,129 @@
+"""Safe redirect targets, URLs to the refresh and login pages, and the refresh-loop guard."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponseBase, QueryDict
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .conf import app_settings
+
+FALLBACK_TARGET = "/"
+
+# Counts redirects to the refresh page; a page that verifies deletes it.
+LOOP_COOKIE_NAME = "st_ssr_refresh"
+_LOOP_SALT = "django_st_ssr.refresh-loop"
+
+
+def _website_hosts() -> set[str]:
+    # The refresh page may be served from the API host while pages live on the website host.
+    app_info = app_settings.APP_INFO
+    hosts: set[str] = set()
+    for key in ("website_domain", "origin"):
+        value = app_info.get(key) if isinstance(app_info, Mapping) else None
+        if isinstance(value, str) and value:
+            netloc = urlsplit(value if "//" in value else f"//{value}").netloc
+            if netloc:
+                hosts.add(netloc)
+    return hosts
+
+
+def safe_target(
+    request: HttpRequest, url: str | None, *, extra_hosts: Iterable[str] = ()
+) -> str | None:
+    """``url`` if it is safe to send this request's browser to, else None.
+
+    Safe means: a path starting with "/" or an http(s) URL on this host (or the configured
+    website host), with no control characters or backslashes anywhere, which browsers
+    interpret in surprising ways (``/\\evil.example`` is a different host to some of them).
+    """
+    if not url or "\\" in url:
+        return None
+    if any(unicodedata.category(char)[0] == "C" for char in url):
+        return None
+    if not (url.startswith("/") or url.lower().startswith(("http://", "https://"))):
+        return None
+    allowed = {request.get_host(), *_website_hosts(), *extra_hosts}
+    if not url_has_allowed_host_and_scheme(
+        url, allowed_hosts=allowed, require_https=request.is_secure()
+    ):
+        return None
+    return url
+
+
+def safe_target_or_fallback(request: HttpRequest, url: str | None) -> str:
+    return safe_target(request, url) or FALLBACK_TARGET
+
+
+def add_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to its query string (like Django's redirect_to_login)."""
+    base, _, query = url.partition("?")
+    querystring = QueryDict(query, mutable=True)
+    for key, value in params.items():
+        querystring[key] = value
+    return f"{base}?{querystring.urlencode(safe='/')}"
+
+
+def refresh_url(override: str | None = None) -> str:
+    return str(resolve_url(override or app_settings.REFRESH_URL))
+
+
+def login_url(override: str | None = None) -> str:
+    return str(resolve_url(override or app_settings.login_url))
+
+
+def loop_error_url(refresh: str | None = None) -> str:
+    return add_query(refresh or refresh_url(), error="loop")
+
+
+# --- The loop guard -------------------------------------------------------------------------
+# A browser whose cookies never reach this host (wrong cookie domain, blocked cookies) would
+# bounce between a page and the refresh page for ever. Each redirect to the refresh page is
+# counted in a short-lived signed cookie: "<count>:<first attempt, epoch seconds>".
+
+
+def _read_attempts(request: HttpRequest) -> tuple[int, int]:
+    """(count, first attempt) of the current window; (0, now) when there is none."""
+    now = int(time.time())
+    try:
+        value = request.get_signed_cookie(
+            LOOP_COOKIE_NAME, salt=_LOOP_SALT, max_age=app_settings.REFRESH_WINDOW
+        )
+        count, first = (int(part) for part in str(value).split(":"))
+    except (KeyError, ValueError, signing.BadSignature):
+        return 0, now
+    if now - first > app_settings.REFRESH_WINDOW:
+        return 0, now
+    return count, first
+
+
+def refresh_attempts(request: HttpRequest) -> int:
+    return _read_attempts(request)[0]
+
+
+def loop_detected(request: HttpRequest) -> bool:
+    return refresh_attempts(request) >= int(app_settings.MAX_REFRESH_ATTEMPTS)
+
+
+def count_refresh_attempt(request: HttpRequest, response: HttpResponseBase) -> None:
+    count, first = _read_attempts(request)
+    response.set_signed_cookie(
+        LOOP_COOKIE_NAME,
+        f"{count + 1}:{first}",
+        salt=_LOOP_SALT,
+        max_age=app_settings.REFRESH_WINDOW,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def forget_refresh_attempts(request: HttpRequest, response: HttpResponseBase) -> None:
+    if LOOP_COOKIE_NAME in request.COOKIES:
+        response.delete_cookie(LOOP_COOKIE_NAME, samesite="Lax")

@@ -1,0 +1,13 @@
+"""``path("", include("django_st_ssr.urls"))`` serves the refresh page."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "django_st_ssr"
+
+urlpatterns = [
+    path("refresh-session/", views.refresh_session, name="refresh_session"),
+]

@@ -1,0 +1,258 @@
+"""The one place that turns a request into an outcome.
+
+The decorator, the mixin and the middleware's lazy ``request.st_session`` all ask this module, so
+they never disagree about a request. Only the SDK's session errors and failures to reach the core
+become outcomes; any other exception propagates like a bug should.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Union
+
+from django.core.exceptions import SynchronousOnlyOperation
+from django.http import HttpRequest
+
+from .conf import app_settings
+
+if TYPE_CHECKING:
+    from supertokens_python.recipe.session.interfaces import (
+        ResponseMutator,
+        SessionClaimValidator,
+        SessionContainer,
+    )
+
+logger = logging.getLogger("django_st_ssr")
+
+# What the SDK accepts as override_global_claim_validators, plus a plain list of validators
+# (``[]`` switches the global validators off, as the SuperTokens SSR guide does).
+ClaimValidators = Union[
+    Callable[..., Any],
+    Sequence["SessionClaimValidator"],
+    None,
+]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+_CORE_DOWN_MESSAGES = (
+    "No SuperTokens core available to query",
+    "SuperTokens core threw an error",
+)
+
+
+class Outcome(enum.Enum):
+    SESSION = "session"
+    TRY_REFRESH = "try_refresh"
+    UNAUTHORISED = "unauthorised"
+    INVALID_CLAIMS = "invalid_claims"
+    CORE_UNAVAILABLE = "core_unavailable"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What verifying one request found.
+
+    ``session`` is set for SESSION (None when the session was optional and absent).
+    ``clear_tokens`` is the SDK's verdict on UNAUTHORISED; ``claim_ids`` names the failing
+    claims for INVALID_CLAIMS; ``response_mutators`` are the SDK's queued writes (e.g. clearing
+    duplicate cookies) that belong on whatever response answers this request.
+    """
+
+    outcome: Outcome
+    session: SessionContainer | None = None
+    clear_tokens: bool = False
+    claim_ids: tuple[str, ...] = ()
+    claim_errors: tuple[dict[str, Any], ...] = ()
+    response_mutators: tuple[ResponseMutator, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.SESSION
+
+
+class SessionWriteOnSafeRequest(RuntimeError):
+    """Raised when a GET/HEAD render tries to change the access-token payload."""
+
+
+def django_csrf_passed(request: HttpRequest) -> bool:
+    """True when Django's CsrfViewMiddleware (or csrf_protect) accepted this request.
+
+    An HTML form cannot send the ``rid`` header the SDK's VIA_CUSTOM_HEADER anti-CSRF wants, so
+    its check may be skipped, but only when Django has already done an equivalent one.
+    """
+    return bool(getattr(request, "csrf_processing_done", False))
+
+
+def _claim_override(validators: ClaimValidators) -> Callable[..., Any] | None:
+    if validators is None or callable(validators):
+        return validators
+    chosen = list(validators)
+    return lambda _globals, _session, _user_context: chosen
+
+
+def _fast_path(request: HttpRequest, check_database: bool) -> Verification | None:
+    """Slot for a local verification that needs no SDK call (see ``fastpath.py``).
+
+    It may only ever *accept* a request (return a SESSION outcome); anything it cannot decide
+    returns None and goes to the SDK below.
+    """
+    return None
+
+
+def verify_request(
+    request: HttpRequest,
+    *,
+    session_required: bool = True,
+    check_database: bool = False,
+    override_global_claim_validators: ClaimValidators = None,
+    anti_csrf_check: bool | None = None,
+) -> Verification:
+    """Verify the SuperTokens session of ``request`` (sync code only)."""
+    from supertokens_python.async_to_sync_wrapper import sync
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        # The SDK's syncio helpers call run_until_complete, which fails inside a running loop.
+        raise SynchronousOnlyOperation(
+            "SuperTokens sessions cannot be verified synchronously inside an event loop: "
+            "use 'await request.ast_session()' or averify_request() in async code."
+        )
+    fast = _fast_path(request, check_database)
+    if fast is not None:
+        return fast
+    return sync(
+        _verify(
+            request,
+            session_required,
+            check_database,
+            override_global_claim_validators,
+            anti_csrf_check,
+        )
+    )
+
+
+async def averify_request(
+    request: HttpRequest,
+    *,
+    session_required: bool = True,
+    check_database: bool = False,
+    override_global_claim_validators: ClaimValidators = None,
+    anti_csrf_check: bool | None = None,
+) -> Verification:
+    """Verify the SuperTokens session of ``request`` (async code)."""
+    fast = _fast_path(request, check_database)
+    if fast is not None:
+        return fast
+    return await _verify(
+        request,
+        session_required,
+        check_database,
+        override_global_claim_validators,
+        anti_csrf_check,
+    )
+
+
+async def _verify(
+    request: HttpRequest,
+    session_required: bool,
+    check_database: bool,
+    validators: ClaimValidators,
+    anti_csrf_check: bool | None,
+) -> Verification:
+    from supertokens_python.recipe.session.asyncio import get_session
+
+    call = get_session(
+        request,
+        session_required=session_required,
+        anti_csrf_check=anti_csrf_check,
+        check_database=check_database,
+        override_global_claim_validators=_claim_override(validators),
+    )
+    timeout = app_settings.CORE_TIMEOUT
+    try:
+        session = await (asyncio.wait_for(call, timeout) if timeout else call)
+    except Exception as exc:
+        return outcome_for_exception(exc)
+    if session is not None and request.method in SAFE_METHODS:
+        guard_payload_writes(session)
+    return Verification(Outcome.SESSION, session=session)
+
+
+def outcome_for_exception(exc: Exception) -> Verification:
+    """Map an exception raised by the SDK to an outcome, re-raising anything unexpected."""
+    from supertokens_python.recipe.session.exceptions import (
+        InvalidClaimsError,
+        SuperTokensSessionError,
+        TokenTheftError,
+        TryRefreshTokenError,
+        UnauthorisedError,
+    )
+
+    if isinstance(exc, SuperTokensSessionError):
+        mutators = tuple(exc.response_mutators)
+        if isinstance(exc, InvalidClaimsError):
+            errors = tuple(error.to_json() for error in exc.payload)  # type: ignore[no-untyped-call]
+            return Verification(
+                Outcome.INVALID_CLAIMS,
+                claim_ids=tuple(error.id_ for error in exc.payload),
+                claim_errors=errors,
+                response_mutators=mutators,
+            )
+        if isinstance(exc, (UnauthorisedError, TokenTheftError)):
+            clear = getattr(exc, "clear_tokens", True)
+            return Verification(
+                Outcome.UNAUTHORISED, clear_tokens=clear, response_mutators=mutators
+            )
+        # The SDK reports "could not fetch the signing keys" as try-refresh; refreshing cannot
+        # help while the core is down, and would send every visitor round the refresh page.
+        if isinstance(exc, TryRefreshTokenError) and exc.args and is_core_failure(exc.args[0]):
+            _log_core_failure(exc.args[0])
+            return Verification(Outcome.CORE_UNAVAILABLE)
+        return Verification(Outcome.TRY_REFRESH, response_mutators=mutators)
+    if is_core_failure(exc):
+        _log_core_failure(exc)
+        return Verification(Outcome.CORE_UNAVAILABLE)
+    raise exc
+
+
+def is_core_failure(exc: object) -> bool:
+    """True for the ways the SDK reports that the SuperTokens core could not answer."""
+    import httpx
+    import requests
+
+    if isinstance(exc, (asyncio.TimeoutError, httpx.HTTPError, requests.RequestException)):
+        return True
+    return type(exc) is Exception and str(exc).startswith(_CORE_DOWN_MESSAGES)
+
+
+def _log_core_failure(exc: object) -> None:
+    # Only the type and the SDK's fixed phrase: the rest may echo request data.
+    text = str(exc)
+    reason = next((m for m in _CORE_DOWN_MESSAGES if text.startswith(m)), "")
+    logger.warning("SuperTokens core unavailable: %s %s", type(exc).__name__, reason)
+
+
+def guard_payload_writes(session: SessionContainer) -> None:
+    """Make payload updates on this session fail loudly.
+
+    A token changed while rendering a GET never reaches the frontend SDK's state (the response
+    is a page, not a fetch), so the SuperTokens guide forbids it. Every payload write of the SDK
+    (set_claim_value, fetch_and_set_claim, remove_claim and their sync_ twins) goes through
+    merge_into_access_token_payload, so shadowing it on this one instance is enough.
+    """
+
+    async def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise SessionWriteOnSafeRequest(
+            "The access-token payload must not change while rendering a GET/HEAD request: "
+            "the browser's SuperTokens state would not see the new token. Update it in a POST "
+            "view (or through the SDK's /auth APIs) instead."
+        )
+
+    session.merge_into_access_token_payload = refuse  # type: ignore[method-assign]

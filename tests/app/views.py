@@ -1,0 +1,148 @@
+"""Views the app tests drive: every way of protecting a page, sync and async."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from supertokens_python.recipe.session.claims import BooleanClaim
+
+from django_st_ssr import SSRSessionRequiredMixin, ssr_session_required
+
+
+def _no_admin_flag(*_args: Any) -> None:
+    return None
+
+
+# A custom claim: present in the payload as {"st-ssr-admin": {"v": true, "t": <ms>}}.
+IsAdmin = BooleanClaim("st-ssr-admin", fetch_value=_no_admin_flag)
+
+
+def _admin_validators(globals_: list[Any], _session: Any, _user_context: Any) -> list[Any]:
+    return [*globals_, IsAdmin.validators.is_true(None)]
+
+
+def _who(request: HttpRequest) -> HttpResponse:
+    session = request.st_session  # type: ignore[attr-defined]
+    return HttpResponse(f"user:{session.get_user_id()}" if session else "anonymous")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Unprotected: the middleware's lazy st_session."""
+    return _who(request)
+
+
+async def ahome(request: HttpRequest) -> HttpResponse:
+    session = await request.ast_session()  # type: ignore[attr-defined]
+    return HttpResponse(f"user:{session.get_user_id()}" if session else "anonymous")
+
+
+@ssr_session_required
+def protected(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required
+async def aprotected(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(session_required=False)
+def optional(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(session_required=False)
+async def aoptional(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(check_database=True)
+def database(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(check_database=True)
+async def adatabase(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(override_global_claim_validators=_admin_validators)
+def admin(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(override_global_claim_validators=_admin_validators)
+async def aadmin(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(override_global_claim_validators=[])
+def no_claims(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(refresh_url="/elsewhere/refresh/", login_url="/elsewhere/login/")
+def custom_urls(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(redirect_field_name="back")
+def custom_field(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required
+def form(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return HttpResponse(f"posted:{request.POST.get('name')}:{request.st_session.get_user_id()}")  # type: ignore[attr-defined]
+    return _who(request)
+
+
+@csrf_exempt
+@ssr_session_required
+def exempt_form(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"posted:{request.st_session.get_user_id()}")  # type: ignore[attr-defined]
+
+
+@ssr_session_required
+def write_payload(request: HttpRequest) -> HttpResponse:
+    """Changes the access-token payload: refused on GET, allowed on POST."""
+    request.st_session.sync_merge_into_access_token_payload({"theme": "dark"})  # type: ignore[attr-defined]
+    return HttpResponse("written")
+
+
+@ssr_session_required
+async def awrite_payload(request: HttpRequest) -> HttpResponse:
+    await request.st_session.merge_into_access_token_payload({"theme": "dark"})  # type: ignore[attr-defined]
+    return HttpResponse("written")
+
+
+class ProtectedView(SSRSessionRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _who(request)
+
+
+class AsyncProtectedView(SSRSessionRequiredMixin, View):
+    async def get(self, request: HttpRequest) -> HttpResponse:
+        return _who(request)
+
+
+class OptionalView(SSRSessionRequiredMixin, View):
+    session_required = False
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _who(request)
+
+
+class AdminView(SSRSessionRequiredMixin, View):
+    override_global_claim_validators = staticmethod(_admin_validators)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _who(request)
+
+
+def login(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("login page")
