@@ -91,7 +91,9 @@ def init_supertokens(init: Callable[..., Any] | None = None) -> None:
         if _initialised:
             return
         if init is None:
-            from supertokens_python import init
+            from supertokens_python import init as sdk_init
+
+            init = sdk_init
         kwargs = build_init_kwargs()
         try:
             init(**kwargs)

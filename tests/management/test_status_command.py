@@ -1,0 +1,218 @@
+"""``manage.py supertokens_status``: the test core, a down core, unreachable and odd cores."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from django_st_ssr.management.commands.supertokens_status import describe_session
+from django_st_ssr.testing import EmulatedCore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of the command, run in this process."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("supertokens_status", *args, stdout=out, stderr=err)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def run_json() -> tuple[int, dict[str, Any]]:
+    code, out, _ = run("--json")
+    return code, json.loads(out)
+
+
+def with_core(uri: str, **extra: Any) -> Any:
+    return override_settings(SUPERTOKENS={**settings.SUPERTOKENS, "CONNECTION_URI": uri, **extra})
+
+
+def dead_uri() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def keyed_core() -> Iterator[EmulatedCore]:
+    """A private emulated core that demands an API key (independent of the suite's core)."""
+    core = EmulatedCore(api_key=f"key-{uuid.uuid4().hex}").start()
+    yield core
+    core.stop()
+
+
+def test_healthy_core_exits_zero_and_reports_cdi_jwks_and_cookies(st_core: Any) -> None:
+    code, out, _ = run()
+    assert code == 0, out
+    assert "SuperTokens: OK" in out
+
+    code, report = run_json()
+    assert code == 0
+    assert report["ok"] is True
+    assert report["problems"] == []
+    [core] = report["cores"]
+    assert core["reachable"] is True
+    assert core["cdi_version"] == "5.4"
+    assert core["jwks_keys"] >= 1
+    assert core["api_key"] in ("accepted", "not needed")
+    assert report["session"]["token transfer"] == "cookie"
+    assert report["session"]["cookie same-site"] == "lax"
+    assert report["session"]["refresh path"] == "/auth/session/refresh"
+
+
+@pytest.mark.emulator_only
+def test_core_that_went_down_is_reported_and_fails(st_core: Any) -> None:
+    st_core.down()
+    code, out, err = run()
+    assert code == 1
+    assert "reachable         NO" in out
+    assert "unreachable" in err
+    st_core.up()
+    assert run()[0] == 0
+
+
+def test_unreachable_uri_fails() -> None:
+    uri = dead_uri()
+    with with_core(uri):
+        code, report = run_json()
+    assert code == 1
+    assert report["ok"] is False
+    assert report["cores"][0]["reachable"] is False
+    assert report["problems"] == [f"{uri}: unreachable: [Errno 111] Connection refused"]
+
+
+def test_every_core_of_a_semicolon_list_is_checked(st_core: Any) -> None:
+    dead = dead_uri()
+    with with_core(f"{st_core.url}; {dead};"):
+        code, report = run_json()
+    assert code == 1
+    assert [core["reachable"] for core in report["cores"]] == [True, False]
+    assert [core["uri"] for core in report["cores"]] == [st_core.url, dead]
+
+
+def test_api_key_accepted_and_never_printed(keyed_core: EmulatedCore) -> None:
+    assert keyed_core.api_key is not None
+    with with_core(keyed_core.url, API_KEY=keyed_core.api_key):
+        code, out, err = run()
+        assert code == 0, err
+        assert "accepted" in out
+        assert keyed_core.api_key not in out + err
+        assert "set (not shown)" in out
+        json_code, json_out, _ = run("--json")
+    assert json_code == 0
+    assert keyed_core.api_key not in json_out
+
+
+def test_wrong_or_missing_api_key_fails(keyed_core: EmulatedCore) -> None:
+    wrong = f"wrong-{uuid.uuid4().hex}"
+    with with_core(keyed_core.url, API_KEY=wrong):
+        code, out, err = run()
+    assert code == 1
+    assert "API key rejected" in err
+    assert wrong not in out + err
+    with with_core(keyed_core.url, API_KEY=None):
+        code, _, err = run()
+    assert code == 1
+    assert "API key required, none configured" in err
+
+
+def test_credentials_in_the_uri_are_not_printed(st_core: Any) -> None:
+    uri = f"http://admin:s3cret-{uuid.uuid4().hex}@127.0.0.1:9"
+    with with_core(uri):
+        code, out, err = run()
+    assert code == 1
+    assert "s3cret" not in out + err
+    assert "http://***@127.0.0.1:9" in out
+
+
+class _OldCore(BaseHTTPRequestHandler):
+    """Answers like a core too old for this SDK, with a broken JWKS."""
+
+    def do_GET(self) -> None:
+        body = {"/apiversion": b'{"versions": ["2.9", "3.0"]}'}.get(self.path, b"nope")
+        self.send_response(200 if self.path == "/apiversion" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_core_without_a_common_cdi_version_fails() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OldCore)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with with_core(f"http://127.0.0.1:{server.server_address[1]}"):
+            code, report = run_json()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1
+    [core] = report["cores"]
+    assert core["reachable"] is True
+    assert core["cdi_version"] is None
+    assert core["core_versions"] == ["2.9", "3.0"]
+    assert "no CDI version in common" in report["problems"][0]
+
+
+def test_cookie_settings_browsers_reject_are_problems(st_core: Any) -> None:
+    from supertokens_python import Supertokens
+    from supertokens_python.recipe.session.utils import (
+        SessionConfig,
+        validate_and_normalise_user_input,
+    )
+
+    app_info = Supertokens.get_instance().app_info
+    config = validate_and_normalise_user_input(
+        app_info,
+        SessionConfig(
+            cookie_same_site="none",
+            cookie_secure=False,
+            cookie_domain=".example.com",
+            get_token_transfer_method=lambda _r, _c, _u: "header",
+        ),
+    )
+    rows, problems = describe_session(config, app_info)
+    assert rows["cookie domain"] == ".example.com"
+    assert rows["cookie same-site"] == "none"
+    # VIA_CUSTOM_HEADER is the SDK's own choice for same-site none.
+    assert rows["anti-csrf"] == "VIA_CUSTOM_HEADER"
+    assert len(problems) == 2
+    assert "header" in problems[0]
+    assert "same-site 'none'" in problems[1]
+
+
+@pytest.mark.parametrize("healthy", [True, False])
+def test_exit_status_of_a_real_process(st_core: Any, healthy: bool) -> None:
+    env = {**os.environ, "ST_CORE_URI": st_core.url if healthy else dead_uri()}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "supertokens_status", "--settings=tests.settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == (0 if healthy else 1), result.stdout + result.stderr
+    assert ("SuperTokens: OK" in result.stdout) is healthy
