@@ -90,10 +90,16 @@ def st_core() -> Any:
 
 @pytest.fixture(autouse=True)
 def _st_core_restore() -> Iterator[None]:
-    # A test that took the emulator down or injected faults must not break the next one.
+    # A test that took the emulator down, injected faults or rotated keys must not break the next.
+    core = _core_if_started()
+    key_generation = core.key_generation if core is not None else 0
     yield
     core = _core_if_started()
     if core is not None:
+        if core.key_generation != key_generation:
+            from supertokens_python.recipe.session.jwks import reset_jwks_cache
+
+            reset_jwks_cache()  # type: ignore[no-untyped-call]
         core.up()
         core.clear_faults()
         core.access_token_validity = 3600

@@ -65,6 +65,8 @@ class EmulatedCore:
         self.sessions = SessionStore(self.keys, access_token_validity, refresh_token_validity)
         self.users = UserStore()
         self.log: list[tuple[str, str, int]] = []
+        # Bumped by rotate/drop, so the pytest plugin knows when the SDK's JWKS cache went stale.
+        self.key_generation = 0
         self._counts: Counter[str] = Counter()
         self._delays: dict[str, float] = {}
         self._failures: dict[str, list[int]] = {}  # path -> [status, remaining]
@@ -189,11 +191,13 @@ class EmulatedCore:
         """Sign new tokens with a new key; the JWKS keeps listing the previous ones."""
         with self.lock:
             self.keys.rotate()
+            self.key_generation += 1
 
     def drop_old_keys(self) -> None:
         """Remove every key but the current one from the JWKS: older tokens stop verifying."""
         with self.lock:
             self.keys.drop_old()
+            self.key_generation += 1
 
     def revoke_session(self, handle: str) -> bool:
         with self.lock:

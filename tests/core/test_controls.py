@@ -1,0 +1,178 @@
+"""The emulator's test controls: faults, delays, request log, the plugin's helpers, the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+from django.test import AsyncClient
+from supertokens_python.recipe.session.asyncio import (
+    get_session_without_request_response as aget_session,
+)
+from supertokens_python.recipe.session.exceptions import TryRefreshTokenError
+from supertokens_python.recipe.session.syncio import (
+    create_new_session_without_request_response,
+    get_session_without_request_response,
+)
+from supertokens_python.types import RecipeUserId
+
+from django_st_ssr.testing import unique_email
+from django_st_ssr.testing.plugin import RealCore, pytest_runtest_setup
+
+
+def new_session():
+    session = create_new_session_without_request_response(
+        "public", RecipeUserId(f"contract-{uuid.uuid4()}")
+    )
+    return session.get_all_session_tokens_dangerously()
+
+
+def test_st_login_with_email_puts_sdk_cookies_on_the_client(st_login, client):
+    email = unique_email()
+    logged_in = st_login(client, email=email, payload={"plan": "pro"})
+    access = client.cookies["sAccessToken"]
+    refresh = client.cookies["sRefreshToken"]
+    assert access["path"] == "/"
+    assert refresh["path"] == "/auth/session/refresh"
+    assert access["httponly"]
+    assert refresh["httponly"]
+    session = get_session_without_request_response(access.value)
+    assert session is not None
+    assert session.get_user_id() == logged_in.user_id
+    assert session.get_handle() == logged_in.session_handle
+    assert session.get_access_token_payload()["plan"] == "pro"
+    assert refresh.value == logged_in.refresh_token
+
+    # The same email logs in as the same user again.
+    assert st_login(client, email=email).user_id == logged_in.user_id
+
+
+def test_st_login_with_user_id(st_login, client):
+    user_id = f"contract-{uuid.uuid4()}"
+    logged_in = st_login(client, user_id=user_id)
+    assert logged_in.user_id == user_id
+    session = get_session_without_request_response(client.cookies["sAccessToken"].value)
+    assert session is not None
+    assert session.get_user_id() == user_id
+
+
+@pytest.mark.anyio
+async def test_st_alogin_on_an_async_client(st_alogin):
+    client = AsyncClient()
+    logged_in = await st_alogin(client, email=unique_email())
+    session = await aget_session(client.cookies["sAccessToken"].value)
+    assert session is not None
+    assert session.get_user_id() == logged_in.user_id
+
+
+@pytest.mark.emulator_only
+def test_expire_access_token_cookie(st_core, st_login, client):
+    logged_in = st_login(client)
+    expired = st_core.expire_access_token_cookie(client)
+    assert client.cookies["sAccessToken"].value == expired != logged_in.access_token
+    with pytest.raises(TryRefreshTokenError):
+        get_session_without_request_response(expired)
+
+
+@pytest.mark.emulator_only
+def test_request_log_counts_calls_per_path(st_core):
+    st_core.reset_log()
+    new_session()
+    assert st_core.calls("/public/recipe/session") == 1
+    assert ("POST", "/public/recipe/session", 200) in st_core.log
+    st_core.reset_log()
+    assert st_core.calls() == 0
+
+
+@pytest.mark.emulator_only
+def test_fail_next_answers_the_given_status_then_recovers(st_core):
+    tokens = new_session()
+    st_core.fail_next("/recipe/session/verify", 500, times=2)
+    for _ in range(2):
+        with pytest.raises(Exception, match="status code: 500"):
+            get_session_without_request_response(tokens["accessToken"], check_database=True)
+    assert get_session_without_request_response(tokens["accessToken"], check_database=True)
+
+
+@pytest.mark.emulator_only
+def test_delay(st_core):
+    tokens = new_session()
+    st_core.delay("/recipe/session/verify", 0.3)
+    started = time.monotonic()
+    get_session_without_request_response(tokens["accessToken"], check_database=True)
+    assert time.monotonic() - started >= 0.3
+    st_core.delay("/recipe/session/verify", 0)
+    started = time.monotonic()
+    get_session_without_request_response(tokens["accessToken"], check_database=True)
+    assert time.monotonic() - started < 0.3
+
+
+@pytest.mark.emulator_only
+def test_down_refuses_connections_and_up_restores_state(st_core):
+    tokens = new_session()
+    url = st_core.url
+    st_core.down()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/hello")
+    with pytest.raises(Exception, match="No SuperTokens core available"):
+        get_session_without_request_response(tokens["accessToken"], check_database=True)
+    st_core.up()
+    assert st_core.url == url
+    assert get_session_without_request_response(tokens["accessToken"], check_database=True)
+
+
+@pytest.mark.emulator_only
+def test_revoke_controls(st_core):
+    first, second = new_session(), new_session()
+    handle = get_session_without_request_response(first["accessToken"]).get_handle()
+    assert st_core.revoke_session(handle) is True
+    assert st_core.revoke_session(handle) is False
+    assert st_core.revoke_all_sessions() >= 1
+    for tokens in (first, second):
+        with pytest.raises(Exception, match="session"):
+            get_session_without_request_response(tokens["accessToken"], check_database=True)
+
+
+def test_real_core_handle_skips_emulator_controls():
+    core = RealCore("http://127.0.0.1:1", "key")
+    assert (core.url, core.api_key, core.emulated) == ("http://127.0.0.1:1", "key", False)
+    with pytest.raises(pytest.skip.Exception, match="emulated core"):
+        core.rotate_keys()
+    with pytest.raises(AttributeError):
+        _ = core.no_such_attribute
+
+
+def test_emulator_only_tests_are_skipped_against_a_real_core(monkeypatch, request):
+    marked = pytest.mark.emulator_only
+
+    class Item:
+        def get_closest_marker(self, name):
+            return marked.mark if name == "emulator_only" else None
+
+    monkeypatch.delenv("ST_CORE_URI", raising=False)
+    pytest_runtest_setup(Item())  # no skip with the emulator
+    monkeypatch.setenv("ST_CORE_URI", "http://127.0.0.1:1")
+    with pytest.raises(pytest.skip.Exception):
+        pytest_runtest_setup(Item())
+
+
+def test_cli_serves_a_core():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "django_st_ssr.testing", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()
+        url = line.split(" at ")[1].split()[0]
+        assert httpx.get(url + "/hello").text.strip() == "Hello"
+        assert "5.4" in httpx.get(url + "/apiversion").json()["versions"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "never for production" in process.stderr.read()
