@@ -17,6 +17,7 @@ Keys are never fetched here: a cold or stale cache sends the request to the SDK,
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 import time
@@ -113,6 +114,25 @@ def _has_duplicate_access_cookie(wrapper: Any) -> bool:
     return bool(has_multiple_cookies_for_token_type(wrapper, "access"))
 
 
+def _no_claims_to_check(recipe: Any, session: Any, override: Any, user_context: Any) -> bool:
+    """True when the SDK's effective claim validators for this session are none at all.
+
+    The stock get_global_claim_validators returns the validators other recipes added; an
+    override of them (e.g. "no claims here") is called as the SDK calls it.
+    """
+    validators = recipe.get_claim_validators_added_by_other_recipes()
+    if override is not None:
+        try:
+            validators = override(validators, session, user_context)
+        except Exception:
+            return False  # the SDK will raise it again, where it belongs
+        if inspect.isawaitable(validators):
+            if inspect.iscoroutine(validators):
+                validators.close()
+            return False
+    return not validators
+
+
 def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
     """The SDK's checks for a v3+ token against a fresh key set; None if any of them fails."""
 
@@ -178,7 +198,7 @@ def get_session(
     carrying a session can be decided. On success the session is attached to the request as the
     SDK does (``request.supertokens``).
     """
-    if check_database or override_global_claim_validators is not None:
+    if check_database:
         return None
     if ACCESS_COOKIE not in request.COOKIES:
         return None
@@ -191,7 +211,7 @@ def get_session(
     except Exception:
         return None
     impl = recipe.recipe_implementation
-    if not _is_stock(impl) or recipe.get_claim_validators_added_by_other_recipes():
+    if not _is_stock(impl):
         return None
 
     wrapper = DjangoRequest(request)
@@ -247,6 +267,8 @@ def get_session(
         False,
         entry.tenant_id,  # type: ignore[arg-type]
     )
+    if not _no_claims_to_check(recipe, session, override_global_claim_validators, user_context):
+        return None
     # What Session.attach_to_request_response does for a token that was not re-issued.
     session.req_res_info = ReqResInfo(wrapper, "cookie")
     wrapper.set_session(session)
@@ -259,18 +281,18 @@ def may_fetch_keys(request: HttpRequest) -> bool:
     The async path runs the SDK in a thread when this is true, so a slow core cannot stall the
     event loop (and with it every other request on the worker).
     """
-
-    keys = jwks.cached_keys
-    if keys is None or not keys.is_fresh():
-        return True
-    known = {key.key_id for key in keys.keys}
     candidates = [request.COOKIES.get(ACCESS_COOKIE)]
     bearer = request.META.get("HTTP_AUTHORIZATION") or request.META.get("AUTHORIZATION")
     if bearer:
         candidates.append(bearer[len("Bearer ") :].strip())
-    for token in candidates:
-        if not token:
-            continue
+    tokens = [token for token in candidates if token]
+    if not tokens:
+        return False  # without a token the SDK never looks at keys
+    keys = jwks.cached_keys
+    if keys is None or not keys.is_fresh():
+        return True
+    known = {key.key_id for key in keys.keys}
+    for token in tokens:
         try:
             kid = parse_jwt_without_signature_verification(token).kid
         except Exception:

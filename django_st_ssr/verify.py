@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Union
 
+from asgiref.sync import sync_to_async
 from django.core.exceptions import SynchronousOnlyOperation
 from django.http import HttpRequest
 
@@ -94,13 +95,30 @@ def _claim_override(validators: ClaimValidators) -> Callable[..., Any] | None:
     return lambda _globals, _session, _user_context: chosen
 
 
-def _fast_path(request: HttpRequest, check_database: bool) -> Verification | None:
-    """Slot for a local verification that needs no SDK call (see ``fastpath.py``).
+def _fast_path(
+    request: HttpRequest,
+    check_database: bool,
+    validators: ClaimValidators,
+    anti_csrf_check: bool | None,
+) -> Verification | None:
+    """A local verification that needs no SDK call (see ``fastpath.py``).
 
     It may only ever *accept* a request (return a SESSION outcome); anything it cannot decide
     returns None and goes to the SDK below.
     """
-    return None
+    from . import fastpath
+
+    session = fastpath.get_session(
+        request,
+        anti_csrf_check=anti_csrf_check,
+        check_database=check_database,
+        override_global_claim_validators=_claim_override(validators),
+    )
+    if session is None:
+        return None
+    if request.method in SAFE_METHODS:
+        guard_payload_writes(session)
+    return Verification(Outcome.SESSION, session=session)
 
 
 def verify_request(
@@ -124,7 +142,7 @@ def verify_request(
             "SuperTokens sessions cannot be verified synchronously inside an event loop: "
             "use 'await request.ast_session()' or averify_request() in async code."
         )
-    fast = _fast_path(request, check_database)
+    fast = _fast_path(request, check_database, override_global_claim_validators, anti_csrf_check)
     if fast is not None:
         return fast
     return sync(
@@ -147,9 +165,21 @@ async def averify_request(
     anti_csrf_check: bool | None = None,
 ) -> Verification:
     """Verify the SuperTokens session of ``request`` (async code)."""
-    fast = _fast_path(request, check_database)
+    from . import fastpath
+
+    fast = _fast_path(request, check_database, override_global_claim_validators, anti_csrf_check)
     if fast is not None:
         return fast
+    if fastpath.may_fetch_keys(request):
+        # The SDK fetches signing keys with blocking ``requests``: on the event loop a slow
+        # core would stall every request of this worker, so that verification gets a thread.
+        return await sync_to_async(verify_request, thread_sensitive=False)(
+            request,
+            session_required=session_required,
+            check_database=check_database,
+            override_global_claim_validators=override_global_claim_validators,
+            anti_csrf_check=anti_csrf_check,
+        )
     return await _verify(
         request,
         session_required,

@@ -268,9 +268,19 @@ def test_claim_validators_and_overrides_go_to_the_sdk(
         recipe, "claim_validators_added_by_other_recipes", [claim.validators.has_value("admin")]
     )
     assert assert_same(cookie_for(token), fast=False) == ("invalid_claims",)
-    monkeypatch.undo()
+    # An override is called as the SDK calls it: "no claims here" is decided locally...
+    assert_same(cookie_for(token), fast=True, override_global_claim_validators=lambda v, s, c: [])
+    # ...keeping the global ones is not, and neither is an async override.
+    assert assert_same(
+        cookie_for(token), fast=False, override_global_claim_validators=lambda v, s, c: v
+    ) == ("invalid_claims",)
 
-    assert_same(cookie_for(token), fast=False, override_global_claim_validators=lambda v, s, c: v)
+    async def no_claims(*_args: Any) -> list[Any]:
+        return []
+
+    result = assert_same(cookie_for(token), fast=False, override_global_claim_validators=no_claims)
+    assert result[0] == "session"
+    monkeypatch.undo()
 
     impl = recipe.recipe_implementation
     original = impl.get_session
