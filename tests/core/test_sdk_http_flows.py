@@ -76,3 +76,31 @@ def test_refresh_over_http_sets_new_cookies(sdk, st_login, client):
     session = get_session_without_request_response(new_access)
     assert session is not None
     assert session.get_user_id() == logged_in.user_id
+
+
+def test_sign_up_over_http(sdk, st_core):
+    email = unique_email()
+    form = [{"id": "email", "value": email}, {"id": "password", "value": PASSWORD}]
+    response = call(sdk, "/auth/signup", body={"formFields": form})
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["status"] == "OK"
+    assert body["user"]["emails"] == [email]
+    session = get_session_without_request_response(response.cookies["sAccessToken"].value)
+    assert session is not None
+    assert session.get_user_id() == body["user"]["id"]
+
+    again = json.loads(call(sdk, "/auth/signup", body={"formFields": form}).content)
+    assert again["status"] == "FIELD_ERROR"
+    assert again["formFields"][0]["id"] == "email"
+
+
+@pytest.mark.emulator_only
+def test_sign_up_core_call_sequence(sdk, st_core):
+    form = [{"id": "email", "value": unique_email()}, {"id": "password", "value": PASSWORD}]
+    st_core.reset_log()
+    assert call(sdk, "/auth/signup", body={"formFields": form}).status_code == 200
+    paths = [path for _, path, _ in st_core.log]
+    assert paths[-2:] == ["/user/id", "/public/recipe/session"]
+    assert "/public/recipe/signup" in paths
+    assert all(status == 200 for _, _, status in st_core.log)

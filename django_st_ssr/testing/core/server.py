@@ -100,6 +100,7 @@ class EmulatedCore:
                 lambda t, q, b: self.users.by_account_info(t, q.get("email"))
             ),
             ("GET", "/users"): lambda t, q, b: self.users.list(t, q),
+            ("GET", "/users/count"): lambda t, q, b: self.users.count(t),
             ("POST", "/user/remove"): self._remove_user,
         }
 

@@ -120,6 +120,10 @@ class UserStore:
             response["nextPaginationToken"] = str(start + limit)
         return response
 
+    def count(self, tenant_id: str) -> Body:
+        count = sum(tenant_id in u.tenant_ids for u in self.users.values())
+        return {"status": "OK", "count": count}
+
     def remove(self, user_id: Any) -> bool:
         return self.users.pop(user_id, None) is not None if isinstance(user_id, str) else False
 
