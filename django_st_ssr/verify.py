@@ -228,7 +228,7 @@ def outcome_for_exception(exc: Exception) -> Verification:
     if isinstance(exc, SuperTokensSessionError):
         mutators = tuple(exc.response_mutators)
         if isinstance(exc, InvalidClaimsError):
-            errors = tuple(error.to_json() for error in exc.payload)  # type: ignore[no-untyped-call]
+            errors = tuple(error.to_json() for error in exc.payload)  # type: ignore[no-untyped-call,unused-ignore]
             return Verification(
                 Outcome.INVALID_CLAIMS,
                 claim_ids=tuple(error.id_ for error in exc.payload),

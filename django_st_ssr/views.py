@@ -87,7 +87,10 @@ class RefreshSessionView(TemplateView):
             {
                 "target": target,
                 "login_url": login_url,
-                "retry_url": self.request.get_full_path(),
+                # Rebuilt from the validated target: the raw query string is never echoed.
+                "retry_url": redirects.add_query(
+                    self.request.path, **{app_settings.REDIRECT_FIELD_NAME: target}
+                ),
                 "error": error if error == "loop" else None,
                 "web_js_scripts": web_js_scripts(),
                 "refresh_config": {

@@ -26,6 +26,8 @@ urlpatterns = [
     path("exempt-form/", views.exempt_form),
     path("write/", views.write_payload),
     path("awrite/", views.awrite_payload),
+    path("athread/", views.athread),
+    path("untouched/", views.untouched),
     path("cbv/", views.ProtectedView.as_view()),
     path("acbv/", views.AsyncProtectedView.as_view()),
     path("cbv-optional/", views.OptionalView.as_view()),

@@ -146,3 +146,15 @@ class AdminView(SSRSessionRequiredMixin, View):
 
 def login(request: HttpRequest) -> HttpResponse:
     return HttpResponse("login page")
+
+
+async def athread(request: HttpRequest) -> HttpResponse:
+    """Reports the thread it runs on: under ASGI it must be the event loop's own thread."""
+    import threading
+
+    return HttpResponse(str(threading.get_ident()))
+
+
+def untouched(request: HttpRequest) -> HttpResponse:
+    """Never looks at request.st_session."""
+    return HttpResponse("untouched")

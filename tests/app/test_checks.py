@@ -1,0 +1,182 @@
+"""System checks: each one fires on a broken setup and stays quiet on the test settings."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from django_st_ssr import checks
+
+OURS = "django_st_ssr.middleware.SuperTokensMiddleware"
+
+
+def ids(messages) -> list[str]:
+    return sorted(message.id for message in messages if message.id.startswith("django_st_ssr."))
+
+
+def test_quiet_on_the_test_settings():
+    assert ids(run_checks(include_deployment_checks=False)) == []
+
+
+def test_e001_init_error(monkeypatch):
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    config = apps.get_app_config("django_st_ssr")
+    monkeypatch.setattr(type(config), "init_error", ImproperlyConfigured("CONNECTION_URI missing"))
+    assert ids(checks.check_settings()) == ["django_st_ssr.E001"]
+
+
+def test_e002_middleware_missing(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != OURS]
+    assert ids(checks.check_middleware()) == ["django_st_ssr.E002"]
+
+
+def test_e002_quiet_for_a_subclass(settings):
+    settings.MIDDLEWARE = [
+        m if m != OURS else "tests.app.test_checks.MyMiddleware" for m in settings.MIDDLEWARE
+    ]
+    assert ids(checks.check_middleware()) == []
+
+
+def test_e003_listed_twice(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, OURS]
+    assert ids(checks.check_middleware()) == ["django_st_ssr.E003"]
+
+
+def test_e003_with_the_sdk_middleware(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, checks.SDK_MIDDLEWARE]
+    messages = checks.check_middleware()
+    assert ids(messages) == ["django_st_ssr.E003"]
+    assert "both" in messages[0].msg
+
+
+def test_e003_security_middleware_after_ours(settings):
+    security = "django.middleware.security.SecurityMiddleware"
+    settings.MIDDLEWARE = [*[m for m in settings.MIDDLEWARE if m != security], security]
+    messages = checks.check_middleware()
+    assert ids(messages) == ["django_st_ssr.E003"]
+    assert security in messages[0].msg
+
+
+def test_e003_cors_middleware_after_ours(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "corsheaders.middleware.CorsMiddleware"]
+    assert ids(checks.check_middleware()) == ["django_st_ssr.E003"]
+    settings.MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware", *settings.MIDDLEWARE[:-1]]
+    assert ids(checks.check_middleware()) == []
+
+
+def _with(settings, **changes):
+    settings.SUPERTOKENS = {**settings.SUPERTOKENS, **changes}
+
+
+def test_e004_header_only_transfer(settings):
+    _with(settings, SESSION={"get_token_transfer_method": lambda req, create, uc: "header"})
+    assert ids(checks.check_token_transfer()) == ["django_st_ssr.E004"]
+
+
+@pytest.mark.parametrize("method", ["cookie", "any"])
+def test_e004_quiet_for_cookie_or_any(settings, method):
+    _with(settings, SESSION={"get_token_transfer_method": lambda req, create, uc: method})
+    assert ids(checks.check_token_transfer()) == []
+
+
+def test_e004_quiet_when_the_function_needs_a_request(settings):
+    def needs_request(req, create, uc):
+        return req.get_header("st-auth-mode")
+
+    _with(settings, SESSION={"get_token_transfer_method": needs_request})
+    assert ids(checks.check_token_transfer()) == []
+
+
+def _app_info(settings, **changes):
+    return {**settings.SUPERTOKENS["APP_INFO"], **changes}
+
+
+def test_w001_different_hosts_without_cookie_domain(settings):
+    _with(
+        settings,
+        APP_INFO=_app_info(
+            settings, api_domain="https://api.example.com", website_domain="https://www.example.com"
+        ),
+    )
+    assert ids(checks.check_cookie_domain()) == ["django_st_ssr.W001"]
+
+
+@pytest.mark.parametrize("domain", [".example.com", "example.com"])
+def test_w001_quiet_with_covering_cookie_domain(settings, domain):
+    _with(
+        settings,
+        APP_INFO=_app_info(
+            settings, api_domain="https://api.example.com", website_domain="https://www.example.com"
+        ),
+        SESSION={"cookie_domain": domain},
+    )
+    assert ids(checks.check_cookie_domain()) == []
+
+
+def test_w001_fires_when_cookie_domain_covers_only_one(settings):
+    _with(
+        settings,
+        APP_INFO=_app_info(
+            settings, api_domain="https://api.example.com", website_domain="https://example.org"
+        ),
+        SESSION={"cookie_domain": ".example.com"},
+    )
+    assert ids(checks.check_cookie_domain()) == ["django_st_ssr.W001"]
+
+
+def test_w001_quiet_when_only_ports_differ(settings):
+    _with(
+        settings,
+        APP_INFO=_app_info(
+            settings, api_domain="http://localhost:8001", website_domain="http://localhost:8000"
+        ),
+    )
+    assert ids(checks.check_cookie_domain()) == []
+
+
+@pytest.mark.parametrize("zone", ["Europe/Paris", "America/New_York"])
+def test_w002_time_zone(zone):
+    with override_settings(TIME_ZONE=zone):
+        assert ids(checks.check_time_zone()) == ["django_st_ssr.W002"]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Etc/UTC"])
+def test_w002_quiet_for_utc(zone):
+    with override_settings(TIME_ZONE=zone):
+        assert ids(checks.check_time_zone()) == []
+
+
+def test_e005_login_url_unresolvable(settings):
+    _with(settings, LOGIN_URL="no-such-url-name")
+    assert ids(checks.check_urls()) == ["django_st_ssr.E005"]
+
+
+@pytest.mark.parametrize("url", ["login", "/login/", "https://accounts.example.com/login"])
+def test_e005_quiet_for_names_paths_and_urls(settings, url):
+    _with(settings, LOGIN_URL=url)
+    assert ids(checks.check_urls()) == []
+
+
+def test_w003_refresh_url_not_routed(settings):
+    settings.ROOT_URLCONF = "tests.app.urls_without_refresh"
+    assert ids(checks.check_urls()) == ["django_st_ssr.W003"]
+
+
+def test_w003_refresh_path_not_routed(settings):
+    _with(settings, REFRESH_URL="/nowhere/refresh/")
+    assert ids(checks.check_urls()) == ["django_st_ssr.W003"]
+
+
+def test_w003_quiet_for_another_host(settings):
+    _with(settings, REFRESH_URL="https://www.example.com/refresh-session/")
+    assert ids(checks.check_urls()) == []
+
+
+from django_st_ssr.middleware import SuperTokensMiddleware  # noqa: E402
+
+
+class MyMiddleware(SuperTokensMiddleware):
+    pass
