@@ -19,6 +19,7 @@ from .verify import (
     django_csrf_passed,
     is_core_failure,
     verify_request,
+    within_core_timeout,
 )
 
 if TYPE_CHECKING:
@@ -137,8 +138,8 @@ class SuperTokensMiddleware:
         st_request = DjangoRequest(request)
         user_context = default_user_context(st_request)
         try:
-            result = async_to_sync(st.middleware)(
-                st_request, DjangoResponse(HttpResponse()), user_context
+            result = async_to_sync(within_core_timeout)(
+                st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
             )
         except SuperTokensError as exc:
             result = async_to_sync(st.handle_supertokens_error)(
@@ -161,7 +162,9 @@ class SuperTokensMiddleware:
         st_request = DjangoRequest(request)
         user_context = default_user_context(st_request)
         try:
-            result = await st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
+            result = await within_core_timeout(
+                st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
+            )
         except SuperTokensError as exc:
             result = await st.handle_supertokens_error(
                 st_request, exc, DjangoResponse(HttpResponse()), user_context

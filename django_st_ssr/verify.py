@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import SynchronousOnlyOperation
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     )
 
 logger = logging.getLogger("django_st_ssr")
+
+T = TypeVar("T")
 
 # What the SDK accepts as override_global_claim_validators, plus a plain list of validators
 # (``[]`` switches the global validators off, as the SuperTokens SSR guide does).
@@ -205,14 +207,28 @@ async def _verify(
         check_database=check_database,
         override_global_claim_validators=_claim_override(validators),
     )
-    timeout = app_settings.CORE_TIMEOUT
     try:
-        session = await (asyncio.wait_for(call, timeout) if timeout else call)
+        session = await within_core_timeout(call)
     except Exception as exc:
         return outcome_for_exception(exc)
     if session is not None and request.method in SAFE_METHODS:
         guard_payload_writes(session)
     return Verification(Outcome.SESSION, session=session)
+
+
+async def within_core_timeout(call: Awaitable[T]) -> T:
+    """Await an SDK call, giving up after ``CORE_TIMEOUT`` seconds (asyncio.TimeoutError).
+
+    The SDK fetches signing keys with a blocking ``requests.get`` (10 s timeout) that no
+    cancellation can interrupt, so its own timeout is capped to the same bound first.
+    """
+    from supertokens_python.recipe.session.jwks import JWKSConfig
+
+    timeout = app_settings.CORE_TIMEOUT
+    if not timeout:
+        return await call
+    JWKSConfig["request_timeout"] = max(1, int(float(timeout) * 1000))
+    return await asyncio.wait_for(call, timeout)
 
 
 def outcome_for_exception(exc: Exception) -> Verification:
