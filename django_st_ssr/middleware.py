@@ -178,7 +178,8 @@ class SuperTokensMiddleware:
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
         session = getattr(request, "supertokens", None)
-        if session is None:
+        # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
+        if session is None or not getattr(session, "response_mutators", None):
             return response
         from supertokens_python.framework.django.django_request import DjangoRequest
         from supertokens_python.framework.django.django_response import DjangoResponse
