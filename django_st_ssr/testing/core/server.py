@@ -340,11 +340,14 @@ def _make_handler(core: EmulatedCore) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("content-length") or 0)
             raw_body = self.rfile.read(length) if length else b""
             status, ctype, body = core.handle(self.command, self.path, self.headers, raw_body)
-            self.send_response(status)
-            self.send_header("content-type", ctype)
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                self.send_header("content-type", ctype)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (e.g. timed out on a delayed answer)
 
         do_GET = do_POST = do_PUT = do_DELETE = _respond
 
