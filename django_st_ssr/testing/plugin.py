@@ -99,7 +99,7 @@ def _st_core_restore() -> Iterator[None]:
         if core.key_generation != key_generation:
             from supertokens_python.recipe.session.jwks import reset_jwks_cache
 
-            reset_jwks_cache()  # type: ignore[no-untyped-call]
+            reset_jwks_cache()
         core.up()
         core.clear_faults()
         core.access_token_validity = 3600
