@@ -30,6 +30,7 @@ _CONTROLS = frozenset(
     {
         "expired_access_token",
         "expire_access_token_cookie",
+        "expire_all_access_tokens",
         "rotate_keys",
         "drop_old_keys",
         "revoke_session",

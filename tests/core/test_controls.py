@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -17,6 +18,7 @@ from supertokens_python.recipe.session.exceptions import TryRefreshTokenError
 from supertokens_python.recipe.session.syncio import (
     create_new_session_without_request_response,
     get_session_without_request_response,
+    refresh_session_without_request_response,
 )
 from supertokens_python.types import RecipeUserId
 
@@ -176,3 +178,34 @@ def test_cli_serves_a_core():
         process.terminate()
         process.wait(timeout=10)
     assert "never for production" in process.stderr.read()
+
+
+@pytest.mark.emulator_only
+def test_expire_all_access_tokens(st_core):
+    user_id = f"contract-{uuid.uuid4()}"
+    session = create_new_session_without_request_response("public", RecipeUserId(user_id))
+    tokens = session.get_all_session_tokens_dangerously()
+    assert get_session_without_request_response(tokens["accessToken"]) is not None
+    st_core.expire_all_access_tokens()
+    with pytest.raises(TryRefreshTokenError):
+        get_session_without_request_response(tokens["accessToken"])
+    refreshed = refresh_session_without_request_response(tokens["refreshToken"])
+    fresh = get_session_without_request_response(
+        refreshed.get_all_session_tokens_dangerously()["accessToken"]
+    )
+    assert fresh is not None
+    assert fresh.get_user_id() == user_id
+
+
+def test_concurrent_refreshes_with_one_token_all_succeed(st_core):
+    tokens = new_session()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(
+            pool.map(
+                lambda _: refresh_session_without_request_response(tokens["refreshToken"]),
+                range(8),
+            )
+        )
+    refresh_tokens = {r.get_all_session_tokens_dangerously()["refreshToken"] for r in results}
+    assert len(refresh_tokens) == 8
+    assert {r.get_handle() for r in results} == {results[0].get_handle()}

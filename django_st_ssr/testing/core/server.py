@@ -188,6 +188,22 @@ class EmulatedCore:
         morsel.set("sAccessToken", expired, expired)
         return expired
 
+    def expire_all_access_tokens(self) -> None:
+        """Make every access token issued so far fail verification ("try refresh"); refresh works.
+
+        Done by replacing the signing keys, so it also clears this process's SDK JWKS cache
+        (a core run by the CLI serves another process: restart that app's workers instead).
+        """
+        with self.lock:
+            self.keys.rotate()
+            self.keys.drop_old()
+            self.key_generation += 1
+        try:
+            from supertokens_python.recipe.session.jwks import reset_jwks_cache
+        except ImportError:  # pragma: no cover - the SDK is a dependency
+            return
+        reset_jwks_cache()
+
     def rotate_keys(self) -> None:
         """Sign new tokens with a new key; the JWKS keeps listing the previous ones."""
         with self.lock:
