@@ -18,6 +18,7 @@ from .verify import (
     averify_request,
     django_csrf_passed,
     is_core_failure,
+    logger,
     verify_request,
     within_core_timeout,
 )
@@ -193,9 +194,21 @@ class SuperTokensMiddleware:
         return response
 
 
+# The SDK refuses a refresh carrying two session cookies of one name (left behind when
+# cookie_domain changed) with a bare Exception, i.e. a 500, unless SESSION["older_cookie_domain"]
+# tells it which one to clear. It is the browser's state, not a server fault: answer 400.
+_DUPLICATE_COOKIES = "The request contains multiple session cookies"
+
+
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
+    if type(exc) is Exception and str(exc).startswith(_DUPLICATE_COOKIES):
+        logger.warning(
+            "A refresh carried duplicate SuperTokens session cookies (cookie_domain changed?); "
+            "set SUPERTOKENS['SESSION']['older_cookie_domain'] so the SDK can clear the old ones."
+        )
+        return JsonResponse({"message": "duplicate session cookies"}, status=400)
     raise exc
