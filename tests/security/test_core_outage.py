@@ -24,8 +24,9 @@ WEB_JS_REFRESH_HEADERS = {"rid": "session", "fdi-version": "4.0", "st-auth-mode"
 
 @pytest.fixture
 def cold_worker() -> Iterator[None]:
-    from django_st_ssr import fastpath
     from supertokens_python.recipe.session.jwks import reset_jwks_cache
+
+    from django_st_ssr import fastpath
 
     reset_jwks_cache()
     fastpath.clear_cache()
@@ -97,7 +98,10 @@ def test_cold_worker_answers_503_page_then_recovers(
     session = st_login(client)
     st_core.down()
     response, took = timed(lambda: client.get(page, headers={"Sec-Fetch-Mode": "navigate"}))
-    print(f"\n[outage] cold worker {page}, core down: HTTP {response.status_code} in {took * 1000:.0f} ms")
+    print(
+        f"\n[outage] cold worker {page}, core down: "
+        f"HTTP {response.status_code} in {took * 1000:.0f} ms"
+    )
     assert response.status_code == 503
     assert "Location" not in response
     assert response["Retry-After"]
@@ -116,7 +120,9 @@ def test_cold_worker_answers_503_json_to_fetch(st_core: Any, st_login: Any, cold
     client = Client()
     st_login(client)
     st_core.down()
-    response = client.get("/page/", headers={"Sec-Fetch-Mode": "cors", "Accept": "application/json"})
+    response = client.get(
+        "/page/", headers={"Sec-Fetch-Mode": "cors", "Accept": "application/json"}
+    )
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response.json()["message"]
@@ -194,7 +200,9 @@ def test_slow_signing_keys_on_a_cold_worker_time_out(
     st_login(client)
     st_core.delay("/.well-known/jwks.json", 4)
     response, took = timed(lambda: client.get(page))
-    print(f"\n[outage] cold worker {page}, JWKS 4 s late: HTTP {response.status_code} in {took:.2f} s")
+    print(
+        f"\n[outage] cold worker {page}, JWKS 4 s late: HTTP {response.status_code} in {took:.2f} s"
+    )
     assert response.status_code == 503
     assert took < core_timeout + 1
 
@@ -204,7 +212,10 @@ def test_slow_database_check_times_out(st_core: Any, st_login: Any, core_timeout
     st_login(client)
     st_core.delay("/recipe/session/verify", 4)
     response, took = timed(lambda: client.get("/adatabase/"))
-    print(f"\n[outage] check_database page, verify 4 s late: HTTP {response.status_code} in {took:.2f} s")
+    print(
+        f"\n[outage] check_database page, verify 4 s late: "
+        f"HTTP {response.status_code} in {took:.2f} s"
+    )
     assert response.status_code == 503
     assert took < core_timeout + 1
 

@@ -60,10 +60,10 @@ def forged_tokens(v: Victim) -> st.SearchStrategy[str]:
     kid = st.sampled_from(v.kids)
     canary = st.uuids().map(lambda u: f"canary-{u.hex}")
     payload = st.builds(
-        lambda c, target, exp: hostile.claims(target, canary=c, exp=exp),
+        lambda c, target, ttl: hostile.claims(target, canary=c, exp=int(time.time()) + ttl),
         canary,
         st.sampled_from([v.user_id, "admin", "0"]),
-        st.integers(min_value=int(time.time()) + 60, max_value=2**40),
+        st.integers(min_value=60, max_value=2**40),
     )
     header, _body, signature = v.access.split(".")
     # Not whitespace or ';': a cookie parser strips or splits those, leaving the valid token.
@@ -119,19 +119,20 @@ def arrangements(draw: st.DrawFn, v: Victim) -> tuple[list[tuple[str, str]], str
         return [(hostile.ACCESS, token)], None
     if shape == "with_refresh":
         return [(hostile.ACCESS, token), (hostile.REFRESH, v.refresh)], None
+    # From here on the victim's own untouched token is in the request too: the page may show
+    # the victim (or ask for a refresh, as the SDK does for duplicates), but nobody else.
     if shape == "dup_after":
-        return [(hostile.ACCESS, v.access), (hostile.ACCESS, token)], None
+        return [(hostile.ACCESS, v.access), (hostile.ACCESS, token)], v.user_id
     if shape == "dup_before":
-        return [(hostile.ACCESS, token), (hostile.ACCESS, v.access)], None
+        return [(hostile.ACCESS, token), (hostile.ACCESS, v.access)], v.user_id
     if shape == "dup_same":
-        return [(hostile.ACCESS, v.access), (hostile.ACCESS, v.access)], None
+        return [(hostile.ACCESS, v.access), (hostile.ACCESS, v.access)], v.user_id
     if shape == "bad_refresh":
-        # The access token is the victim's own and untouched: the page may show the victim.
         return [(hostile.ACCESS, v.access), (hostile.REFRESH, token)], v.user_id
     if shape == "legacy":
-        return [(hostile.ACCESS, v.access), ("sIdRefreshToken", token)], None
+        return [(hostile.ACCESS, v.access), ("sIdRefreshToken", token)], v.user_id
     # A second access cookie hidden from Django's parser but not from the SDK's.
-    return [(hostile.ACCESS, v.access), ("sAccess%54oken", token)], None
+    return [(hostile.ACCESS, v.access), ("sAccess%54oken", token)], v.user_id
 
 
 def as_sent(text: str) -> str:
@@ -237,3 +238,11 @@ def test_valid_cookie_still_works(victim: Victim) -> None:
         response = client.get(page, HTTP_COOKIE=f"sAccessToken={victim.access}")
         assert response.status_code == 200, page
         assert response.content.decode() == f"user:{victim.user_id}", page
+
+
+def test_duplicated_access_cookies_ask_for_a_refresh(victim: Victim) -> None:
+    # Two sAccessToken cookies (e.g. one per cookie domain): nobody can tell which is current.
+    header = f"sAccessToken={victim.access}; sAccessToken={victim.access}"
+    for page in PROTECTED:
+        response = Client().get(page, HTTP_COOKIE=header)
+        assert assert_safe(response, path=page) == "refresh", page
