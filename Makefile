@@ -41,4 +41,4 @@ test-browser: install
 	$(PY) -m pytest tests/browser
 
 screenshots: install
-	UPDATE_DOCS_SCREENSHOTS=1 $(PY) -m pytest tests/browser -k screenshot
+	UPDATE_DOCS_SCREENSHOTS=1 $(PY) -m pytest tests/browser -k "expired_access_token and wsgi"

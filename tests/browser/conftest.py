@@ -54,6 +54,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "browser" not in report.keywords:
+        return
     if report.when == "call" or (report.when == "setup" and not report.passed):
         _outcomes[report.outcome] += 1
 

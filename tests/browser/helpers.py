@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -88,35 +89,46 @@ def query_param(url: str, name: str) -> str | None:
     return values[0] if values else None
 
 
-def forward_without_access_cookie(route: Any) -> None:
-    """Send the request to the server ourselves and hand the browser the answer minus the
-    ``sAccessToken`` cookie, as a browser that blocks that cookie would see it.
+@dataclass(frozen=True)
+class Sent:
+    """A request as the browser sent it, detached from Playwright (usable from any thread)."""
 
-    (``route.fetch()`` would store the cookie in the browser's jar on the way.)
-    """
-    request = route.request
-    forwarded = urllib.request.Request(
-        request.url,
-        data=request.post_data_buffer,
-        headers={k: v for k, v in request.all_headers().items() if not k.startswith(":")},
-        method=request.method,
-    )
+    url: str
+    method: str
+    headers: dict[str, str]
+    body: bytes | None
+
+    @classmethod
+    def of(cls, request: Any) -> Sent:
+        headers = {k: v for k, v in request.all_headers().items() if not k.startswith(":")}
+        return cls(request.url, request.method, headers, request.post_data_buffer)
+
+
+def send_again(sent: Sent) -> tuple[int, Any, bytes]:
+    """Send a request the browser made once more, from here: (status, headers, body)."""
+    request = urllib.request.Request(sent.url, sent.body, sent.headers, method=sent.method)
     try:
-        response = urllib.request.urlopen(forwarded, timeout=10)
-    except urllib.error.HTTPError as exc:  # 401 etc.: pass it on unchanged
+        response = urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as exc:  # 401 etc.: an answer like any other
         response = exc
     with response:
-        body = response.read()
-        cookies = [
-            value
-            for name, value in response.headers.items()
-            if name.lower() == "set-cookie" and not value.startswith("sAccessToken=")
-        ]
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
-        if cookies:
-            # Playwright takes several Set-Cookie headers as one value split by newlines.
-            headers["set-cookie"] = "\n".join(cookies)
-        route.fulfill(status=response.status, headers=headers, body=body)
+        return response.status, response.headers, response.read()
+
+
+def forward_without_access_cookie(route: Any) -> None:
+    """Hand the browser the server's answer minus the ``sAccessToken`` cookie, as a browser that
+    blocks that cookie would see it. (``route.fetch()`` would store the cookie on the way.)"""
+    status, response_headers, body = send_again(Sent.of(route.request))
+    cookies = [
+        value
+        for name, value in response_headers.items()
+        if name.lower() == "set-cookie" and not value.startswith("sAccessToken=")
+    ]
+    headers = {k: v for k, v in response_headers.items() if k.lower() != "set-cookie"}
+    if cookies:
+        # Playwright takes several Set-Cookie headers as one value split by newlines.
+        headers["set-cookie"] = "\n".join(cookies)
+    route.fulfill(status=status, headers=headers, body=body)
 
 
 class HeldRequests:

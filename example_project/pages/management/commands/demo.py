@@ -28,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--asgi", action="store_true", help="serve with uvicorn (ASGI)")
         parser.add_argument(
+            "--core-port",
+            type=int,
+            default=None,
+            help="port of the emulated core (default: the one in SUPERTOKENS['CONNECTION_URI'])",
+        )
+        parser.add_argument(
             "--access-token-validity",
             type=int,
             default=30,
@@ -41,7 +47,7 @@ class Command(BaseCommand):
         if os.environ.get("SUPERTOKENS_CONNECTION_URI"):
             core_line = f"SuperTokens core: {os.environ['SUPERTOKENS_CONNECTION_URI']}"
         else:
-            core = self.start_emulated_core(options["access_token_validity"])
+            core = self.start_emulated_core(options["core_port"], options["access_token_validity"])
             env["SUPERTOKENS_CONNECTION_URI"] = core.url
             core_line = (
                 f"SuperTokens core: emulated, in memory, at {core.url} "
@@ -67,11 +73,12 @@ class Command(BaseCommand):
             if core is not None:
                 core.stop()
 
-    def start_emulated_core(self, access_token_validity: int) -> Any:
+    def start_emulated_core(self, port: int | None, access_token_validity: int) -> Any:
         from django_st_ssr.testing import EmulatedCore
 
-        # The same address the settings fall back to, so a plain `runserver` also finds it.
-        port = urlsplit(settings.SUPERTOKENS["CONNECTION_URI"]).port or 3567
+        if port is None:
+            # Where the settings look by default, so a plain `runserver` finds it too.
+            port = urlsplit(settings.SUPERTOKENS["CONNECTION_URI"]).port or 3567
         core = EmulatedCore(port=port, access_token_validity=access_token_validity)
         try:
             core.start()
