@@ -151,7 +151,8 @@ def test_junk_refresh_tokens_never_refresh_and_never_500(
         "/auth/session/refresh", HTTP_COOKIE=cookie, headers=REFRESH_HEADERS, **headers
     )
     if duplicated:
-        assert response.status_code == 400, response.status_code
+        # 400 when the SDK's own cookie parser sees both (it cannot parse values with '=').
+        assert response.status_code in (400, 401), response.status_code
     else:
         assert response.status_code == 401, response.status_code
     new_tokens = [
