@@ -166,29 +166,10 @@ def login(
     tenant_id: str = "public",
 ) -> LoggedInSession:
     """Create a real session (signing up ``email`` if new) and put its cookies on ``client``."""
-    from supertokens_python.recipe.emailpassword.interfaces import SignUpOkResult
-    from supertokens_python.recipe.emailpassword.syncio import sign_up
-    from supertokens_python.recipe.session.syncio import (
-        create_new_session_without_request_response,
-    )
-    from supertokens_python.syncio import list_users_by_account_info
-    from supertokens_python.types import RecipeUserId
-    from supertokens_python.types.base import AccountInfoInput
+    from supertokens_python.async_to_sync_wrapper import sync
 
-    if email is not None:
-        result = sign_up(tenant_id, email, _password())
-        if isinstance(result, SignUpOkResult):
-            user_id = result.user.id
-        else:
-            user_id = list_users_by_account_info(tenant_id, AccountInfoInput(email=email))[0].id
-    if user_id is None:
-        user_id = f"user-{secrets.token_hex(8)}"
-    session = create_new_session_without_request_response(
-        tenant_id, RecipeUserId(user_id), payload or {}
-    )
-    logged_in = _session_result(session, email)
-    _put_cookies(client, logged_in.access_token, logged_in.refresh_token)
-    return logged_in
+    # The SDK's own syncio functions run their coroutines exactly like this.
+    return sync(alogin(client, user_id=user_id, email=email, payload=payload, tenant_id=tenant_id))
 
 
 async def alogin(
@@ -199,7 +180,7 @@ async def alogin(
     payload: dict[str, Any] | None = None,
     tenant_id: str = "public",
 ) -> LoggedInSession:
-    """Async twin of :func:`login`, for async tests (it uses the SDK's asyncio API)."""
+    """Async twin of :func:`login`, for async tests and ``AsyncClient``."""
     from supertokens_python.asyncio import list_users_by_account_info
     from supertokens_python.recipe.emailpassword.asyncio import sign_up
     from supertokens_python.recipe.emailpassword.interfaces import SignUpOkResult

@@ -128,6 +128,26 @@ class SessionStore:
         self.refresh_tokens[token] = RefreshTokenInfo(session.handle, parent_hash1, anti_csrf)
         return {"token": token, "expiry": session.expiry, "createdTime": now_ms()}
 
+    def _issue(
+        self, session: Session, parent_hash1: str | None, enable_anti_csrf: bool, dynamic: bool
+    ) -> Body:
+        """A new refresh token (child of ``parent_hash1``) with its access token."""
+        anti_csrf = str(uuid.uuid4()) if enable_anti_csrf else None
+        refresh = self._refresh_token(session, parent_hash1, anti_csrf)
+        refresh_hash1 = sha256(refresh["token"])
+        access = self._access_token(
+            session, refresh_hash1, parent_hash1, anti_csrf, dynamic=dynamic
+        )
+        response: Body = {
+            "status": "OK",
+            "session": session.as_json(),
+            "accessToken": access,
+            "refreshToken": refresh,
+        }
+        if anti_csrf is not None:
+            response["antiCsrfToken"] = anti_csrf
+        return response
+
     def _live(self, handle: Any) -> Session | None:
         session = self.sessions.get(handle) if isinstance(handle, str) else None
         if session is not None and session.expiry < now_ms():
@@ -149,22 +169,10 @@ class SessionStore:
             refresh_hash2="",
             expiry=now_ms() + self.refresh_token_validity * 1000,
         )
-        anti_csrf = str(uuid.uuid4()) if body.get("enableAntiCsrf") else None
-        refresh = self._refresh_token(session, None, anti_csrf)
-        session.refresh_hash2 = sha256(sha256(refresh["token"]))
-        self.sessions[session.handle] = session
         dynamic = body.get("useDynamicSigningKey", True) is not False
-        access = self._access_token(
-            session, sha256(refresh["token"]), None, anti_csrf, dynamic=dynamic
-        )
-        response: Body = {
-            "status": "OK",
-            "session": session.as_json(),
-            "accessToken": access,
-            "refreshToken": refresh,
-        }
-        if anti_csrf is not None:
-            response["antiCsrfToken"] = anti_csrf
+        response = self._issue(session, None, bool(body.get("enableAntiCsrf")), dynamic)
+        session.refresh_hash2 = sha256(sha256(response["refreshToken"]["token"]))
+        self.sessions[session.handle] = session
         return response
 
     def verify(self, body: Body) -> Body:
@@ -254,21 +262,8 @@ class SessionStore:
                         "recipeUserId": session.recipe_user_id,
                     },
                 }
-        anti_csrf = str(uuid.uuid4()) if enable_anti_csrf else None
-        child = self._refresh_token(session, hash1, anti_csrf)
         dynamic = body.get("useDynamicSigningKey", True) is not False
-        access = self._access_token(
-            session, sha256(child["token"]), hash1, anti_csrf, dynamic=dynamic
-        )
-        response: Body = {
-            "status": "OK",
-            "session": session.as_json(),
-            "accessToken": access,
-            "refreshToken": child,
-        }
-        if anti_csrf is not None:
-            response["antiCsrfToken"] = anti_csrf
-        return response
+        return self._issue(session, hash1, enable_anti_csrf, dynamic)
 
     def regenerate(self, body: Body) -> Body:
         token = body.get("accessToken")
