@@ -84,8 +84,11 @@ def loop_error_url(refresh: str | None = None) -> str:
 
 # --- The loop guard -------------------------------------------------------------------------
 # A browser whose cookies never reach this host (wrong cookie domain, blocked cookies) would
-# bounce between a page and the refresh page for ever. Each redirect to the refresh page is
-# counted in a short-lived signed cookie: "<count>:<first attempt, epoch seconds>".
+# bounce between a page and the refresh page for ever: the refresh succeeds, the page still sees
+# no session. Each redirect to the refresh page is counted in a short-lived signed cookie:
+# "<count>:<first attempt, epoch seconds>". It is not HttpOnly (it holds no secret) so that
+# refresh.js can delete it when a refresh *fails*: going on to the login page ends the round,
+# and a visitor opening several protected pages while signed out is not a loop.
 
 
 def _read_attempts(request: HttpRequest) -> tuple[int, int]:
@@ -118,7 +121,7 @@ def count_refresh_attempt(request: HttpRequest, response: HttpResponseBase) -> N
         f"{count + 1}:{first}",
         salt=_LOOP_SALT,
         max_age=app_settings.REFRESH_WINDOW,
-        httponly=True,
+        httponly=False,
         samesite="Lax",
         secure=request.is_secure(),
     )

@@ -98,6 +98,7 @@ class RefreshSessionView(TemplateView):
                     "target": target,
                     "loginUrl": login_url,
                     "maxAttempts": app_settings.MAX_REFRESH_ATTEMPTS,
+                    "loopCookie": redirects.LOOP_COOKIE_NAME,
                     "windowSeconds": app_settings.REFRESH_WINDOW,
                 },
             }

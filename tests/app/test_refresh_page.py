@@ -87,6 +87,7 @@ def test_config_carries_app_info_target_and_login_url(st_core):
     assert data["loginUrl"] == "/login/?next=/protected/%3Fa%3D1%26b%3D2"
     assert data["maxAttempts"] == 3
     assert data["windowSeconds"] == 30
+    assert data["loopCookie"] == "st_ssr_refresh"
 
 
 def test_response_headers(st_core):
@@ -247,6 +248,15 @@ def test_loop_guard_stops_after_max_attempts(st_core):
     assert "cookie" in page.content.decode().lower()
 
 
+def test_loop_cookie_can_be_cleared_by_the_refresh_script(st_core):
+    # refresh.js deletes it when a refresh fails (the round ends at the login page).
+    cookie = Client().get("/protected/").cookies["st_ssr_refresh"]
+    assert not cookie["httponly"]
+    assert cookie["path"] == "/"
+    assert cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == 30
+
+
 def test_loop_guard_respects_max_refresh_attempts(st_core, settings):
     settings.SUPERTOKENS = {**settings.SUPERTOKENS, "MAX_REFRESH_ATTEMPTS": 1}
     client = Client()
@@ -294,3 +304,19 @@ def test_fetch_requests_do_not_count_towards_the_loop(st_core):
         response = client.get("/protected/")
         assert response.status_code == 401
         assert "st_ssr_refresh" not in response.cookies
+
+
+def test_refresh_page_is_public_under_login_required_middleware(st_core, settings):
+    pytest.importorskip("django.contrib.auth.middleware", reason="Django 5.1+")
+    from django.contrib.auth import middleware
+
+    if not hasattr(middleware, "LoginRequiredMiddleware"):
+        pytest.skip("LoginRequiredMiddleware is Django 5.1+")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:-1],
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.auth.middleware.LoginRequiredMiddleware",
+        settings.MIDDLEWARE[-1],
+    ]
+    assert Client().get(REFRESH).status_code == 200
+    assert Client().get("/untouched/").status_code == 302  # the middleware is active

@@ -34,11 +34,14 @@
     }
   }
 
-  function forgetAttempts() {
+  function forgetAttempts(config) {
     try {
       window.sessionStorage.removeItem(STORAGE_KEY);
     } catch (e) {
       /* ignore */
+    }
+    if (config.loopCookie) {
+      document.cookie = config.loopCookie + "=; Max-Age=0; Path=/; SameSite=Lax";
     }
   }
 
@@ -49,7 +52,7 @@
   var config = JSON.parse(element.textContent);
 
   if (countAttempt(config) > config.maxAttempts) {
-    forgetAttempts();
+    forgetAttempts(config);
     show("loop");
     return;
   }
@@ -66,6 +69,12 @@
 
   supertokensSession.attemptRefreshingSession().then(
     function (refreshed) {
+      // A loop is "refreshed, yet the page still sees no session". A failed refresh ends the
+      // round at the login page, so the counters start again (a signed-out visitor opening
+      // several protected pages is not looping).
+      if (!refreshed) {
+        forgetAttempts(config);
+      }
       // replace(): the refresh page should not stay in the history (Back would refresh again).
       window.location.replace(refreshed ? config.target : config.loginUrl);
     },
