@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qsl, urlsplit
@@ -64,7 +64,8 @@ class EmulatedCore:
         self.keys = KeyRing()
         self.sessions = SessionStore(self.keys, access_token_validity, refresh_token_validity)
         self.users = UserStore()
-        self.log: list[tuple[str, str, int]] = []
+        # Bounded, so a long-running demo core does not grow without end; counters are exact.
+        self.log: deque[tuple[str, str, int]] = deque(maxlen=10_000)
         # Bumped by rotate/drop, so the pytest plugin knows when the SDK's JWKS cache went stale.
         self.key_generation = 0
         self._counts: Counter[str] = Counter()

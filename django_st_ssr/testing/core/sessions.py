@@ -54,6 +54,7 @@ class Session:
     refresh_hash2: str
     expiry: int
     time_created: int = field(default_factory=now_ms)
+    refresh_tokens: list[str] = field(default_factory=list)
 
     def as_json(self) -> Body:
         return {
@@ -126,6 +127,7 @@ class SessionStore:
     ) -> Body:
         token = secrets.token_urlsafe(48)
         self.refresh_tokens[token] = RefreshTokenInfo(session.handle, parent_hash1, anti_csrf)
+        session.refresh_tokens.append(token)
         return {"token": token, "expiry": session.expiry, "createdTime": now_ms()}
 
     def _issue(
@@ -151,7 +153,7 @@ class SessionStore:
     def _live(self, handle: Any) -> Session | None:
         session = self.sessions.get(handle) if isinstance(handle, str) else None
         if session is not None and session.expiry < now_ms():
-            del self.sessions[handle]
+            self._drop(handle)
             return None
         return session
 
@@ -317,7 +319,16 @@ class SessionStore:
         ]
 
     def remove(self, handles: list[str]) -> list[str]:
-        return [h for h in handles if self.sessions.pop(h, None) is not None]
+        return [h for h in handles if self._drop(h)]
+
+    def _drop(self, handle: str) -> bool:
+        session = self.sessions.pop(handle, None)
+        if session is None:
+            return False
+        # Its refresh tokens now only answer UNAUTHORISED; forgetting them does the same.
+        for token in session.refresh_tokens:
+            self.refresh_tokens.pop(token, None)
+        return True
 
     def update_data(self, body: Body) -> Body:
         session = self._live(body.get("sessionHandle"))
