@@ -89,12 +89,9 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def _is_stock(impl: Any) -> bool:
-
-    if type(impl) is not RecipeImplementation:
-        return False
+def _overridden(impl: RecipeImplementation) -> bool:
     own = vars(impl)
-    return not any(name in own for name in _ACCEPT_PATH_METHODS)
+    return any(name in own for name in _ACCEPT_PATH_METHODS)
 
 
 def _remember(token: str, entry: _Verified) -> None:
@@ -211,7 +208,8 @@ def get_session(
     except Exception:
         return None
     impl = recipe.recipe_implementation
-    if not _is_stock(impl):
+    # A subclass or an instance override may change any step: only the stock class is known.
+    if type(impl) is not RecipeImplementation or _overridden(impl):
         return None
 
     wrapper = DjangoRequest(request)
