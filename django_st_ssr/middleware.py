@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable
-from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, Union
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 GetResponse = Callable[[HttpRequest], Union[HttpResponseBase, Awaitable[HttpResponseBase]]]
 
 _UNSET = object()
+_T = TypeVar("_T")
 
 
 def _no_claims(_globals: Any, _session: Any, _user_context: Any) -> list[Any]:
@@ -63,6 +64,23 @@ async def aget_session(request: HttpRequest) -> SessionContainer | None:
     if cached is not _UNSET:
         return cached  # type: ignore[return-value]
     return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
+
+
+def _weakly(func: Callable[[HttpRequest], _T], request: HttpRequest) -> Callable[[], _T]:
+    """``func(request)`` later, holding the request weakly.
+
+    A request -> lazy session -> request cycle would leave every request, protected or not, to
+    the cyclic garbage collector; on a bare page that costs more than the middleware itself.
+    """
+    ref = weakref.ref(request)
+
+    def call() -> _T:
+        alive = ref()
+        if alive is None:
+            raise RuntimeError("request.st_session was used after its request ended.")
+        return func(alive)
+
+    return call
 
 
 class SuperTokensMiddleware:
@@ -109,8 +127,8 @@ class SuperTokensMiddleware:
         error = self.app_config.init_error  # type: ignore[attr-defined]
         if error is not None:
             raise error
-        request.st_session = SimpleLazyObject(partial(get_session, request))  # type: ignore[attr-defined]
-        request.ast_session = partial(aget_session, request)  # type: ignore[attr-defined]
+        request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
+        request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string prefix test, so unrelated pages never touch the SDK. The SDK's own matching
