@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from supertokens_python.recipe.emailpassword.interfaces import (
     EmailAlreadyExistsError,
     WrongCredentialsError,
 )
 from supertokens_python.recipe.emailpassword.syncio import sign_in, sign_up
+from supertokens_python.recipe.session.constants import ACCESS_TOKEN_COOKIE_KEY
 from supertokens_python.recipe.session.syncio import create_new_session
 
 from django_st_ssr import ssr_session_required
@@ -54,13 +55,13 @@ def _start_session(request: HttpRequest, recipe_user_id: Any, email: str) -> Htt
     return HttpResponseRedirect(_next_url(request))
 
 
+@ssr_session_required(session_required=False)
 def home(request: HttpRequest) -> HttpResponse:
-    # request.st_session is lazy: it checks the session only when a page asks, and it is falsy
-    # when nobody is signed in (an expired access token counts as "not signed in" here).
+    # Optional session: anonymous visitors get the page with st_session None, while an expired
+    # access token still goes through the refresh page, so a returning user is greeted by name.
     session = request.st_session  # type: ignore[attr-defined]
-    return render(
-        request, "pages/home.html", {"details": _session_details(session) if session else None}
-    )
+    context = {"details": _session_details(session) if session else None}
+    return render(request, "pages/home.html", context)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -92,13 +93,24 @@ def _next_param(request: HttpRequest) -> str:
     return request.POST.get("next") or request.GET.get("next", "")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def signout(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _confirm_signout(request)
     session = request.st_session  # type: ignore[attr-defined]
     if session:
-        # Revoking queues the cookie-clearing headers, which the middleware writes.
+        # Revoked in the core, and the middleware writes the SDK's cookie clearing.
         session.sync_revoke_session()
+    elif ACCESS_TOKEN_COOKIE_KEY in request.COOKIES:
+        # An expired access token names no session we can trust; renew it first (the GET goes
+        # through the refresh page) so that the session is revoked, not merely forgotten here.
+        return HttpResponseRedirect(reverse("signout"))
     return HttpResponseRedirect(reverse("home"))
+
+
+@ssr_session_required
+def _confirm_signout(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/signout.html", {"details": _session_details(request.st_session)})  # type: ignore[attr-defined]
 
 
 @ssr_session_required

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .harness import ARTIFACTS, HOST, REPO, Browser
+from .harness import ARTIFACTS, HOST, REPO, Browser, off_loop
 from .helpers import (
     REFRESH_PATH,
     HeldRequests,
@@ -71,6 +71,25 @@ def test_sign_up_lands_on_dashboard_showing_the_new_email(browser: Browser) -> N
 
     page.goto("/")
     assert page.inner_text("h1") == f"Hello, {email}"
+
+
+def test_home_page_greets_a_returning_user_whose_access_token_expired(
+    browser: Browser, st_core: Any
+) -> None:
+    page = browser.page
+    email = sign_up(browser)
+    expire_access_token(browser, st_core)
+
+    go(page, "/")
+    wait_for_path(page, "/")
+    assert page.inner_text("h1") == f"Hello, {email}"
+    assert len(refresh_page_visits(browser)) == 1
+
+    # Nobody signed in: the optional session just renders the page, no refresh round trip.
+    browser.context.clear_cookies()
+    page.goto("/")
+    assert page.inner_text("h1") == "Welcome"
+    assert len(refresh_page_visits(browser)) == 1
 
 
 def test_forms_show_errors_inline(browser: Browser) -> None:
@@ -309,3 +328,25 @@ def test_after_sign_out_protected_pages_and_back_button_show_no_dashboard(
     wait_for_page(page, "/signin/")
     assert query_param(page.url, "next") == "/reports/?year=2026"
     assert email not in page.inner_text("body")
+
+
+def test_sign_out_with_an_expired_access_token_still_revokes_the_session(
+    browser: Browser, st_core: Any
+) -> None:
+    from supertokens_python.recipe.session.syncio import get_session_information
+
+    page = browser.page
+    email = sign_up(browser)
+    handle = page.inner_text("#session-handle")
+    expire_access_token(browser, st_core)
+
+    page.click("header button:has-text('Sign out')")
+    # The session is renewed first, then the sign-out is confirmed with a valid one.
+    wait_for_path(page, "/signout/")
+    assert page.inner_text("#email") == email
+    page.click("main button:has-text('Sign out')")
+    wait_for_path(page, "/")
+
+    assert page.inner_text("h1") == "Welcome"
+    assert browser.cookie("sRefreshToken") is None
+    assert off_loop(get_session_information, handle) is None
