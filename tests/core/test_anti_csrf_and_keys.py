@@ -144,3 +144,24 @@ def test_key_rotation_keeps_old_tokens_until_their_key_is_dropped(st_core):
     with pytest.raises(TryRefreshTokenError):
         get_session_without_request_response(old_token)
     assert get_session_without_request_response(new_token) is not None
+
+
+@pytest.mark.emulator_only
+def test_regenerate_keeps_expiry_and_skips_expired_tokens(st_core):
+    created = create_raw(st_core, anti_csrf=False)
+    token = created["accessToken"]["token"]
+    regenerated = post(
+        st_core, "/recipe/session/regenerate", {"accessToken": token, "userDataInJWT": {"r": 1}}
+    )
+    assert regenerated["status"] == "OK"
+    new_claims = jwt_part(regenerated["accessToken"]["token"], 1)
+    assert new_claims["r"] == 1
+    assert new_claims["exp"] == jwt_part(token, 1)["exp"]
+
+    expired = st_core.expired_access_token(token)
+    late = post(
+        st_core, "/recipe/session/regenerate", {"accessToken": expired, "userDataInJWT": {"r": 2}}
+    )
+    assert late["status"] == "OK"
+    assert "accessToken" not in late
+    assert late["session"]["userDataInJWT"]["r"] == 2

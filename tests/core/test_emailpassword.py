@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from supertokens_python.asyncio import get_user as aget_user
 from supertokens_python.recipe.emailpassword import asyncio as ep_async
@@ -131,3 +133,18 @@ async def test_async_sign_up_and_sign_in(st_core):
     fetched = await aget_user(signed_up.user.id)
     assert fetched is not None
     assert fetched.emails == [email]
+
+
+def test_list_users_newest_first(st_core):
+    from supertokens_python.syncio import get_users_newest_first
+
+    ids = []
+    for _ in range(2):
+        user = sign_up("public", unique_email(), PASSWORD)
+        assert isinstance(user, SignUpOkResult)
+        ids.append(user.user.id)
+        time.sleep(0.002)  # distinct join times, so the order is defined on any core
+    page = get_users_newest_first("public", limit=20)
+    listed = [u.id for u in page.users]
+    assert set(ids) <= set(listed)
+    assert listed.index(ids[1]) < listed.index(ids[0])

@@ -107,11 +107,11 @@ class UserStore:
         return {"status": "OK", "users": [user.as_json()] if user else []}
 
     def list(self, tenant_id: str, query: dict[str, str]) -> Body:
-        users = sorted(
-            (u for u in self.users.values() if tenant_id in u.tenant_ids),
-            key=lambda u: u.time_joined,
-            reverse=query.get("timeJoinedOrder", "ASC").upper() == "DESC",
-        )
+        # Insertion order breaks ties, so users joined in the same millisecond keep their order.
+        users = [u for u in self.users.values() if tenant_id in u.tenant_ids]
+        users.sort(key=lambda u: u.time_joined)
+        if query.get("timeJoinedOrder", "ASC").upper() == "DESC":
+            users.reverse()
         start = int(query.get("paginationToken") or 0)
         limit = int(query.get("limit") or 100)
         page = users[start : start + limit]
