@@ -104,25 +104,33 @@ class Sent:
         return cls(request.url, request.method, headers, request.post_data_buffer)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a redirect is an answer to hand to the browser, not to follow here
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def send_again(sent: Sent) -> tuple[int, Any, bytes]:
     """Send a request the browser made once more, from here: (status, headers, body)."""
     request = urllib.request.Request(sent.url, sent.body, sent.headers, method=sent.method)
     try:
-        response = urllib.request.urlopen(request, timeout=10)
-    except urllib.error.HTTPError as exc:  # 401 etc.: an answer like any other
+        response = _opener.open(request, timeout=10)
+    except urllib.error.HTTPError as exc:  # 302, 401 etc.: an answer like any other
         response = exc
     with response:
         return response.status, response.headers, response.read()
 
 
-def forward_without_access_cookie(route: Any) -> None:
-    """Hand the browser the server's answer minus the ``sAccessToken`` cookie, as a browser that
-    blocks that cookie would see it. (``route.fetch()`` would store the cookie on the way.)"""
+def forward_dropping_cookies(route: Any, *names: str) -> None:
+    """Hand the browser the server's answer minus the named cookies, as a browser that blocks
+    them would see it. (``route.fetch()`` would store them in the browser's jar on the way.)"""
     status, response_headers, body = send_again(Sent.of(route.request))
     cookies = [
         value
         for name, value in response_headers.items()
-        if name.lower() == "set-cookie" and not value.startswith("sAccessToken=")
+        if name.lower() == "set-cookie" and value.split("=", 1)[0] not in names
     ]
     headers = {k: v for k, v in response_headers.items() if k.lower() != "set-cookie"}
     if cookies:
