@@ -190,6 +190,27 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 id="django_st_ssr.E005",
             )
         )
+    claim_redirects = app_settings.CLAIM_REDIRECTS
+    if not isinstance(claim_redirects, Mapping):
+        claim_redirects = {}
+        messages.append(
+            Error(
+                f"settings.{SETTING_NAME}['CLAIM_REDIRECTS'] must be a dict.",
+                hint='Map claim ids to URLs, e.g. {"st-ev": "/verify-email/"}.',
+                id="django_st_ssr.E006",
+            )
+        )
+    for claim_id, url in claim_redirects.items():
+        try:
+            resolve_url(url)
+        except NoReverseMatch:
+            messages.append(
+                Error(
+                    f"CLAIM_REDIRECTS[{claim_id!r}] = {url!r} cannot be resolved.",
+                    hint="Use a path, an absolute URL or the name of a URL pattern that exists.",
+                    id="django_st_ssr.E006",
+                )
+            )
     if not _routed(refresh):
         messages.append(
             Warning(
@@ -200,6 +221,28 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+@register()
+def check_web_js(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    from .views import web_js_scripts
+
+    try:
+        app_settings.WEB_JS  # noqa: B018 (E001 reports a broken SUPERTOKENS setting)
+    except ImproperlyConfigured:
+        return []
+    try:
+        web_js_scripts()
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint='Use None (the bundled copy) or a list like [{"src": "https://...", '
+                '"integrity": "sha384-..."}, ...].',
+                id="django_st_ssr.E007",
+            )
+        ]
+    return []
 
 
 def _routed(url: str) -> bool:

@@ -180,3 +180,34 @@ from django_st_ssr.middleware import SuperTokensMiddleware  # noqa: E402
 
 class MyMiddleware(SuperTokensMiddleware):
     pass
+
+
+def test_e006_claim_redirect_unresolvable(settings):
+    _with(settings, CLAIM_REDIRECTS={"st-ev": "no-such-url-name", "ok": "/verify/"})
+    messages = checks.check_urls()
+    assert ids(messages) == ["django_st_ssr.E006"]
+    assert "st-ev" in messages[0].msg
+
+
+def test_e006_claim_redirects_not_a_dict(settings):
+    _with(settings, CLAIM_REDIRECTS=["/verify/"])
+    assert ids(checks.check_urls()) == ["django_st_ssr.E006"]
+
+
+def test_e006_quiet_for_names_and_paths(settings):
+    _with(settings, CLAIM_REDIRECTS={"a": "login", "b": "/verify/", "c": "https://x.example/"})
+    assert ids(checks.check_urls()) == []
+
+
+@pytest.mark.parametrize("value", ["https://cdn.example/all.js", [{"integrity": "sha384-x"}], [42]])
+def test_e007_web_js_malformed(settings, value):
+    _with(settings, WEB_JS=value)
+    assert ids(checks.check_web_js()) == ["django_st_ssr.E007"]
+
+
+@pytest.mark.parametrize(
+    "value", [None, [], ["https://cdn.example/a.js", {"src": "/b.js", "integrity": "sha384-x"}]]
+)
+def test_e007_quiet_for_valid_values(settings, value):
+    _with(settings, WEB_JS=value)
+    assert ids(checks.check_web_js()) == []
