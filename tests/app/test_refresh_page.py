@@ -320,3 +320,10 @@ def test_refresh_page_is_public_under_login_required_middleware(st_core, setting
     ]
     assert Client().get(REFRESH).status_code == 200
     assert Client().get("/untouched/").status_code == 302  # the middleware is active
+
+
+def test_pages_are_translated(st_core, settings):
+    settings.LANGUAGE_CODE = "fr"
+    page = Client().get(REFRESH).content.decode()
+    assert "Renouvellement de votre session" in page
+    assert '<html lang="fr">' in page
