@@ -104,3 +104,14 @@ def test_lazy_session_is_none_when_the_core_is_down(st_core, st_login, monkeypat
     monkeypatch.setattr(jwks, "cached_keys", None)
     st_core.down()
     assert client.get("/").content == b"anonymous"
+
+
+def test_core_failure_is_logged_without_tokens(st_core, st_login, caplog):
+    client = Client()
+    session = st_login(client)
+    st_core.down()
+    with caplog.at_level("WARNING", logger="django_st_ssr"):
+        assert client.get("/database/").status_code == 503
+    assert "SuperTokens core unavailable" in caplog.text
+    assert session.access_token not in caplog.text
+    assert session.refresh_token not in caplog.text
