@@ -10,6 +10,7 @@ from asgiref.sync import iscoroutinefunction
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils.cache import add_never_cache_headers
 
 from . import redirects
 from .conf import app_settings
@@ -104,6 +105,8 @@ class SessionPolicy:
         else:
             response = self._refresh(request)
         _apply_sdk_mutators(request, result, response)
+        # Answers about one browser's session: no cache may keep or share them.
+        add_never_cache_headers(response)
         return response
 
     def accept(
@@ -168,7 +171,6 @@ class SessionPolicy:
         else:
             response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
-        response["Cache-Control"] = "no-store"
         return response
 
 

@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefuncti
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .verify import (
@@ -196,6 +197,9 @@ class SuperTokensMiddleware:
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
+        if hasattr(request, "_st_session"):
+            # The page depended on the session cookies: shared caches must key on them.
+            patch_vary_headers(response, ("Cookie",))
         session = getattr(request, "supertokens", None)
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):

@@ -314,3 +314,22 @@ def test_async_views_stay_async():
     assert iscoroutinefunction(views.aprotected)
     assert not iscoroutinefunction(views.protected)
     assert views.AsyncProtectedView.view_is_async
+
+
+# -- caching ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("headers", "status"), [({}, 302), ({"Accept": "application/json"}, 401)])
+def test_rejections_are_never_cached(st_core, headers, status):
+    response = Client(headers=headers).get("/protected/")
+    assert response.status_code == status
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "private" in response.headers["Cache-Control"]
+
+
+def test_pages_that_used_the_session_vary_on_cookie(st_login):
+    client = Client()
+    st_login(client)
+    assert "Cookie" in client.get("/protected/").headers["Vary"]
+    assert "Cookie" in client.get("/").headers["Vary"]  # the lazy session was read
+    assert "Vary" not in client.get("/untouched/").headers
