@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
@@ -156,6 +157,24 @@ class _OldCore(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+def test_settings_the_app_could_not_initialise_with_are_a_problem(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.apps import apps
+
+    config = apps.get_app_config("django_st_ssr")
+    monkeypatch.setattr(config, "init_error", ImproperlyConfigured("APP_INFO is broken"))
+    code, report = run_json()
+    assert code == 1
+    assert report["problems"][0] == "SuperTokens not initialised: APP_INFO is broken"
+    settings_without_uri = {k: v for k, v in settings.SUPERTOKENS.items() if k != "CONNECTION_URI"}
+    with override_settings(SUPERTOKENS=settings_without_uri):
+        code, report = run_json()
+    assert code == 1
+    assert "['CONNECTION_URI'] is required" in report["problems"][1]
+    assert report["cores"] == []
 
 
 def test_core_without_a_common_cdi_version_fails() -> None:

@@ -131,6 +131,8 @@ def probe_core(uri: str, api_key: str | None, timeout: float) -> CoreReport:
         from jwt import PyJWKSet
 
         report.jwks_keys = len(PyJWKSet.from_dict(json.loads(body)).keys)
+        if not report.jwks_keys:
+            report.problems.append("the JWKS has no keys: no token can be verified")
     except Exception as exc:  # unreachable, not JSON, or keys PyJWT (as the SDK uses it) rejects
         report.problems.append(f"JWKS not usable: {_reason(exc)}")
     return report
