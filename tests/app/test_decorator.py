@@ -333,3 +333,15 @@ def test_pages_that_used_the_session_vary_on_cookie(st_login):
     assert "Cookie" in client.get("/protected/").headers["Vary"]
     assert "Cookie" in client.get("/").headers["Vary"]  # the lazy session was read
     assert "Vary" not in client.get("/untouched/").headers
+
+
+def test_optional_session_is_a_real_none(st_core):
+    assert Client().get("/optional-is-none/").content == b"True"
+
+
+def test_mixin_policy_per_request_on_a_generic_view(st_login):
+    assert Client().get("/cbv-policy/").status_code == 302
+    assert Client().get("/cbv-policy/?public=1").status_code == 200
+    client = Client()
+    st_login(client)
+    assert client.get("/cbv-policy/").status_code == 200

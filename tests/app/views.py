@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
 from supertokens_python.recipe.session.claims import BooleanClaim
 
 from django_st_ssr import SSRSessionRequiredMixin, ssr_session_required
+from django_st_ssr.decorators import SessionPolicy
 
 
 def _no_admin_flag(*_args: Any) -> None:
@@ -158,3 +161,20 @@ async def athread(request: HttpRequest) -> HttpResponse:
 def untouched(request: HttpRequest) -> HttpResponse:
     """Never looks at request.st_session."""
     return HttpResponse("untouched")
+
+
+@ssr_session_required(session_required=False)
+def optional_is_none(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(str(request.st_session is None))  # type: ignore[attr-defined]
+
+
+class PerRequestPolicyView(SSRSessionRequiredMixin, TemplateView):
+    """Optional for ?public=1, required otherwise; a generic view with a template."""
+
+    template_name = "django_st_ssr/base.html"
+
+    def get_session_policy(self) -> SessionPolicy:
+        policy = super().get_session_policy()
+        if self.request.GET.get("public"):
+            return dataclasses.replace(policy, session_required=False)
+        return policy
