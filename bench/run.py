@@ -159,7 +159,8 @@ def print_handler_table(medians: dict[tuple[int, int], float]) -> None:
     cell = 22
     rule = "=" * label_width + "  " + "  ".join(["=" * cell] * len(COLUMNS))
     print(rule)
-    print(" " * label_width + "  " + "  ".join(title.ljust(cell) for title, _ in COLUMNS))
+    header = "stack".ljust(label_width)
+    print(header + "  " + "  ".join(title.ljust(cell) for title, _ in COLUMNS))
     print(rule)
     for r, (label, _, _) in enumerate(ROWS):
         cells = []
