@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -106,9 +106,14 @@ class Browser:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-_off_loop = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser-tests-sdk")
+# Threads without Playwright's loop: for SDK calls, and for requests racing the browser's.
+_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="browser-tests")
 
 
-def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
+    return _workers.submit(fn, *args)
+
+
+def off_loop(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn`` (e.g. a supertokens_python.syncio call) in a thread without Playwright's loop."""
-    return _off_loop.submit(fn, *args, **kwargs).result(timeout=30)
+    return in_background(fn, *args).result(timeout=30)

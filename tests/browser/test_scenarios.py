@@ -6,7 +6,6 @@ Every test asserts where the browser finally is (URL) and what the page says.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +13,7 @@ import pytest
 
 from django_st_ssr.redirects import LOOP_COOKIE_NAME
 
-from .harness import ARTIFACTS, HOST, REPO, Browser, off_loop
+from .harness import ARTIFACTS, HOST, REPO, Browser, in_background, off_loop
 from .helpers import (
     REFRESH_PATH,
     HeldRequests,
@@ -35,7 +34,6 @@ from .helpers import (
 pytestmark = pytest.mark.browser
 
 DOCS = REPO / "docs"
-_background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser-tests-race")
 
 
 def save_screenshot(browser: Browser, page: Any, name: str) -> None:
@@ -258,7 +256,7 @@ def test_two_tabs_refreshing_at_once_both_come_back_signed_in(
     first.wait_for_timeout(300)  # the second tab's attempt, if it is not waiting on a lock
     # supertokens-web-js takes a cross-tab lock, so usually only one call is in flight. Make the
     # race real anyway: the same refresh token reaches the server twice at the same moment.
-    duplicate = _background.submit(send_again, Sent.of(held.routes[0].request))
+    duplicate = in_background(send_again, Sent.of(held.routes[0].request))
     held.release()
     browser.context.unroute("**/auth/session/refresh")
     assert duplicate.result(timeout=15)[0] == 200
