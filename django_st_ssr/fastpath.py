@@ -78,6 +78,7 @@ class _Verified(NamedTuple):
     recipe_user_id: str | None
     tenant_id: str | None
     front_token: str
+    dynamic_key: bool  # the kid's prefix, checked against the config on every use
 
 
 _cache: dict[str, _Verified] = {}
@@ -138,8 +139,7 @@ def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
         validate_access_token_structure(info.payload, info.version)
         if info.version < 3 or info.kid is None or info.parsed_header is None:
             return None
-        if info.kid.startswith("d-") != impl.config.use_dynamic_access_token_signing_key:
-            return None
+        dynamic_key = info.kid.startswith("d-")
         matching = [key for key in keys.keys if key.key_id == info.kid]
         if not matching:
             return None
@@ -174,6 +174,7 @@ def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
             user_id=user_id,
             recipe_user_id=sanitize_string(payload.get("rsub", user_id)),
             tenant_id=tenant_id,
+            dynamic_key=dynamic_key,
             front_token=build_front_token(user_id, expiry_ms, json.loads(payload_json)),  # type: ignore[arg-type]
         )
     except Exception:
@@ -248,6 +249,9 @@ def get_session(
     now = time.time()
     # PyJWT's iat/nbf/exp rules and the SDK's millisecond expiry check, at this very second.
     if not (entry.not_before <= now < entry.expires) or entry.expiry_ms < int(now * 1000):
+        return None
+    # The SDK's kid-prefix rule: a d- key only when dynamic signing keys are configured.
+    if entry.dynamic_key != impl.config.use_dynamic_access_token_signing_key:
         return None
 
     session = Session(

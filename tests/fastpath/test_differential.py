@@ -429,3 +429,12 @@ def test_no_core_calls_per_verified_request_after_warm_up(new_session: Any, emul
         assert fastpath.get_session(cookie_for(token)()) is not None
         assert get_session(cookie_for(token)()) is not None
     assert emulator.calls() == 0
+
+
+def test_kid_prefix_rule_is_checked_on_every_use(
+    new_session: Any, monkeypatch: pytest.MonkeyPatch, session_config: Any
+) -> None:
+    token = new_session()["access"]
+    assert_same(cookie_for(token), fast=True)  # now cached
+    monkeypatch.setattr(session_config, "use_dynamic_access_token_signing_key", False)
+    assert assert_same(cookie_for(token), fast=False) == ("try_refresh",)
