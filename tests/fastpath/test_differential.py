@@ -288,8 +288,12 @@ def test_claim_validators_and_overrides_go_to_the_sdk(
     async def overridden(*args: Any, **kwargs: Any) -> Any:
         return await original(*args, **kwargs)
 
-    monkeypatch.setattr(impl, "get_session", overridden, raising=False)
+    # On the instance, as an override function does; undo removes it again.
+    monkeypatch.setitem(vars(impl), "get_session", overridden)
     assert_same(cookie_for(token), fast=False)
+    monkeypatch.undo()
+    assert "get_session" not in vars(impl)
+    assert_same(cookie_for(token), fast=True)
 
 
 def test_cache_follows_the_sdk_key_set(new_session: Any) -> None:
