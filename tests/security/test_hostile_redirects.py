@@ -131,8 +131,8 @@ def test_protected_pages_redirect_on_site_whatever_the_query(value: str, name: s
         assert back.startswith(page), back
         # And the refresh page, fed that redirect, sends the browser back to the same page.
         config = refresh_page_config(client.get(response["Location"]))
-        # Django's validator refuses URLs over 2048 characters: those fall back to "/".
-        assert config["target"] == (back if len(back) <= 2048 else "/")
+        # Recent Django validators refuse URLs over 2048 characters: those may fall back to "/".
+        assert config["target"] in ((back,) if len(back) <= 2048 else (back, "/"))
 
 
 @pytest.mark.parametrize(
