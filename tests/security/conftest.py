@@ -111,3 +111,63 @@ def assert_safe(response: object, *, user: str | None = None, path: str = "") ->
     allowed = {"anonymous"} | ({f"user:{user}"} if user else set())
     assert body in allowed, f"{path}: page shows {body[:80]!r}, allowed {allowed}"
     return "page"
+
+
+class RawResponse:
+    """Enough of a response for ``assert_safe``: status, headers, body."""
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status_code = status
+        self.headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in headers}
+        self.content = body
+
+    def __getitem__(self, name: str) -> str:
+        return self.headers[name.lower()]
+
+    def __contains__(self, name: str) -> bool:
+        return name.lower() in self.headers
+
+
+def asgi_get(path: str, headers: list[tuple[bytes, bytes]]) -> RawResponse:
+    """GET ``path`` through Django's ASGIHandler with exactly these raw header bytes.
+
+    The test AsyncClient joins its own cookie header with a given one using ","; a real ASGI
+    server hands over the bytes the browser sent, which is what this does.
+    """
+    import asyncio
+
+    from django.core.handlers.asgi import ASGIHandler
+
+    path, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", HOST.encode()), *headers],
+        "client": ("127.0.0.1", 50000),
+        "server": (HOST, 80),
+    }
+    sent: list[dict[str, object]] = []
+    received: list[bool] = []
+
+    async def receive() -> dict[str, object]:
+        if not received:
+            received.append(True)
+            return {"type": "http.request", "body": b"", "more_body": False}
+        # The client stays connected: Django cancels this wait when the response is sent.
+        await asyncio.Future()
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    asyncio.run(ASGIHandler()(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")  # type: ignore[misc]
+    return RawResponse(int(start["status"]), list(start.get("headers", [])), body)  # type: ignore[arg-type,call-overload]

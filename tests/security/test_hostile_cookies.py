@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 
 from django_st_ssr.testing.plugin import login
 from tests.security import hostile
-from tests.security.conftest import PAGES, PROTECTED, assert_safe
+from tests.security.conftest import PAGES, PROTECTED, asgi_get, assert_safe
 
 pytestmark = pytest.mark.urls("tests.security.urls")
+
+ASGI_PAGES = ("/page/", "/apage/", "/adatabase/", "/")
 
 HYPOTHESIS = settings(
     max_examples=120,
@@ -154,6 +156,12 @@ def test_forged_cookies_are_safe_on_every_page(victim: Victim, log_sink: Any, da
         outcome = assert_safe(client.get(page, HTTP_COOKIE=header), user=user, path=page)
         if page in PROTECTED and user is None:
             assert outcome != "page", f"{page} rendered for a forged cookie"
+    # The same bytes through the ASGI handler (the async middleware path).
+    raw = [(b"cookie", "; ".join(f"{n}={v}" for n, v in cookies).encode("utf-8"))]
+    for page in ASGI_PAGES:
+        outcome = assert_safe(asgi_get(page, raw), user=user, path=f"ASGI {page}")
+        if page in PROTECTED and user is None:
+            assert outcome != "page", f"ASGI {page} rendered for a forged cookie"
     log_sink.assert_free_of([victim.access, victim.refresh, *(value for _, value in cookies)])
 
 
@@ -238,6 +246,9 @@ def test_valid_cookie_still_works(victim: Victim) -> None:
         response = client.get(page, HTTP_COOKIE=f"sAccessToken={victim.access}")
         assert response.status_code == 200, page
         assert response.content.decode() == f"user:{victim.user_id}", page
+    for page in ASGI_PAGES:
+        response = asgi_get(page, [(b"cookie", f"sAccessToken={victim.access}".encode())])
+        assert response.content.decode() == f"user:{victim.user_id}", f"ASGI {page}"
 
 
 def test_duplicated_access_cookies_ask_for_a_refresh(victim: Victim) -> None:
