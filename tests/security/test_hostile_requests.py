@@ -175,3 +175,16 @@ def test_valid_refresh_token_does_refresh(st_core: Any) -> None:
     assert response.status_code == 200
     assert response.cookies["sAccessToken"].value
     assert response.cookies["sRefreshToken"].value
+
+
+@pytest.mark.emulator_only
+def test_tabs_beyond_the_loop_guard_recover_on_reload(st_core: Any, st_login: Any) -> None:
+    # Four tabs opened at once on an expired token: the fourth meets the loop guard (README,
+    # "The loop guard"); once one refresh page has renewed the session, a reload shows the page.
+    client = Client()
+    session = st_login(client)
+    st_core.expire_access_token_cookie(client)
+    locations = [client.get("/page/")["Location"] for _ in range(4)]
+    assert locations[3] == "/refresh-session/?error=loop"
+    assert client.post("/auth/session/refresh", headers=REFRESH_HEADERS).status_code == 200
+    assert client.get("/page/").content.decode() == f"user:{session.user_id}"
