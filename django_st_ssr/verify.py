@@ -224,11 +224,17 @@ async def within_core_timeout(call: Awaitable[T]) -> T:
     """
     from supertokens_python.recipe.session.jwks import JWKSConfig
 
+    _SDK_JWKS_TIMEOUT_MS.setdefault("ms", JWKSConfig["request_timeout"])
     timeout = app_settings.CORE_TIMEOUT
     if not timeout:
+        JWKSConfig["request_timeout"] = _SDK_JWKS_TIMEOUT_MS["ms"]
         return await call
     JWKSConfig["request_timeout"] = max(1, int(float(timeout) * 1000))
     return await asyncio.wait_for(call, timeout)
+
+
+# The SDK's own JWKS timeout, restored when CORE_TIMEOUT is switched off (None).
+_SDK_JWKS_TIMEOUT_MS: dict[str, int] = {}
 
 
 def outcome_for_exception(exc: Exception) -> Verification:
