@@ -235,3 +235,18 @@ def test_slow_refresh_api_times_out_without_logging_out(
     st_core.clear_faults()
     assert refresh(client).status_code == 200
     assert client.get("/page/").content.decode() == f"user:{session.user_id}"
+
+
+def test_core_timeout_caps_the_sdk_signing_key_timeout_and_none_restores_it(
+    st_core: Any, st_login: Any, settings: Any
+) -> None:
+    from supertokens_python.recipe.session.jwks import JWKSConfig
+
+    client = Client()
+    st_login(client)
+    settings.SUPERTOKENS = {**settings.SUPERTOKENS, "CORE_TIMEOUT": 0.5}
+    assert client.get("/database/").status_code == 200
+    assert JWKSConfig["request_timeout"] == 500
+    settings.SUPERTOKENS = {**settings.SUPERTOKENS, "CORE_TIMEOUT": None}
+    assert client.get("/database/").status_code == 200
+    assert JWKSConfig["request_timeout"] == 10_000  # the SDK's own
