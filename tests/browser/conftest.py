@@ -16,7 +16,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -40,6 +39,7 @@ from .harness import (
     WEB_JS_MANIFEST,
     Browser,
     ExampleServer,
+    free_port,
 )
 
 _outcomes: Counter[str] = Counter()
@@ -84,12 +84,6 @@ def chromium_executable() -> str:
     return str(path)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def _server_command(kind: str, port: int) -> list[str]:
     if kind == "asgi":
         app = "example_project.asgi:application"
@@ -116,7 +110,7 @@ def _wait_until_serving(server: ExampleServer) -> None:
 def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[ExampleServer]:
     """The example project served on 127.0.0.1, once per server kind for the whole run."""
     kind: str = request.param
-    port = _free_port()
+    port = free_port()
     url = f"http://{HOST}:{port}"
     env = {
         **os.environ,

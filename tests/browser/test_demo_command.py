@@ -15,13 +15,7 @@ from typing import Any
 
 import pytest
 
-from .harness import EXAMPLE_DIR, HOST, REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+from .harness import EXAMPLE_DIR, HOST, REPO, free_port
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -40,7 +34,7 @@ def _get(url: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("server", ["wsgi", "asgi"])
 def test_demo_starts_the_emulated_core_and_the_example(server: str) -> None:
-    port, core_port = _free_port(), _free_port()
+    port, core_port = free_port(), free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(REPO),
