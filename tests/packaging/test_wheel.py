@@ -7,6 +7,7 @@ Slow (about a minute; pip may download Django and supertokens-python): marked ``
 from __future__ import annotations
 
 import base64
+import email
 import hashlib
 import json
 import os
@@ -16,10 +17,12 @@ import tarfile
 import textwrap
 import venv
 import zipfile
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from readme_renderer.rst import render
 
 pytestmark = pytest.mark.packaging
 
@@ -79,6 +82,23 @@ def test_sdist_carries_the_vendored_web_js_and_build_inputs(built: dict[str, Pat
     ):
         assert expected in names
     assert not any(name.startswith(("node_modules/", "tests/")) for name in names)
+
+
+def test_long_description_renders_as_pypi_renders_it(built: dict[str, Path]) -> None:
+    with tarfile.open(built["sdist"]) as archive:
+        [pkg_info] = [
+            m
+            for m in archive.getmembers()
+            if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+        ]
+        member = archive.extractfile(pkg_info)
+        assert member is not None
+        metadata = email.message_from_bytes(member.read())
+    assert metadata["Description-Content-Type"] == "text/x-rst"
+    errors = StringIO()
+    html = render(metadata.get_payload(), stream=errors)
+    assert html is not None, errors.getvalue()
+    assert "Deployment and scaling" in html
 
 
 def test_wheel_contents_and_pytest_entry_point(built: dict[str, Path]) -> None:
