@@ -21,7 +21,8 @@ import nox
 ROOT = Path(__file__).resolve().parent
 nox.options.sessions = ["lint", "typecheck", "tests", "matrix"]
 nox.options.reuse_venv = "yes"
-nox.options.error_on_missing_interpreters = True
+# A machine without some Python skips those matrix sessions; CI must have them all.
+nox.options.error_on_missing_interpreters = os.environ.get("CI") == "true"
 
 # (python, Django) pairs: the oldest and newest Python (of 3.9 to 3.13) each Django supports.
 MATRIX = [
