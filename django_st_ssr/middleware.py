@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
@@ -13,7 +14,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
+from .conf import app_settings
 from .verify import (
+    SAFE_METHODS,
     Outcome,
     Verification,
     averify_request,
@@ -154,6 +157,9 @@ class SuperTokensMiddleware:
         from supertokens_python.framework.django.django_response import DjangoResponse
         from supertokens_python.utils import default_user_context
 
+        refusal = _cross_site_refusal(request)
+        if refusal is not None:
+            return refusal
         st = Supertokens.get_instance()
         st_request = DjangoRequest(request)
         user_context = default_user_context(st_request)
@@ -178,6 +184,9 @@ class SuperTokensMiddleware:
         from supertokens_python.framework.django.django_response import DjangoResponse
         from supertokens_python.utils import default_user_context
 
+        refusal = _cross_site_refusal(request)
+        if refusal is not None:
+            return refusal
         st = Supertokens.get_instance()
         st_request = DjangoRequest(request)
         user_context = default_user_context(st_request)
@@ -214,6 +223,40 @@ class SuperTokensMiddleware:
             user_context = default_user_context(DjangoRequest(request))
             manage_session_post_response(session, DjangoResponse(response), user_context)  # type: ignore[arg-type]
         return response
+
+
+def _origin(url: object) -> str | None:
+    if not isinstance(url, str) or "//" not in url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
+
+
+def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
+    """A 403 for an unsafe call to the SDK's APIs made by a page of another site.
+
+    The SDK's sign-in, sign-up and sign-out APIs read a JSON body whatever its Content-Type and
+    check no token when anti_csrf is "NONE" (the same-site default), so a plain cross-site HTML
+    form (enctype="text/plain") could sign a visitor into the attacker's account, or clear a
+    visitor's cookies. Browsers name the calling page's origin on such requests: only this
+    site, the API and the website (APP_INFO) may call. Requests without an Origin header
+    (servers, scripts) are left alone, like Django's CsrfViewMiddleware leaves safe methods.
+    """
+    if request.method in SAFE_METHODS:
+        return None
+    origin = request.headers.get("Origin")
+    if origin is None:
+        if request.headers.get("Sec-Fetch-Site") != "cross-site":
+            return None
+    else:
+        app_info = app_settings.APP_INFO
+        trusted = {_origin(f"{request.scheme}://{request.get_host()}")}
+        if isinstance(app_info, Mapping):
+            trusted |= {_origin(app_info.get(key)) for key in ("api_domain", "website_domain")}
+            trusted.add(_origin(app_info.get("origin")))
+        if origin.lower() in trusted:
+            return None
+    return JsonResponse({"message": "cross-site request refused"}, status=403)
 
 
 # The SDK refuses a refresh carrying two session cookies of one name (left behind when
