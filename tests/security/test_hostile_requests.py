@@ -152,12 +152,13 @@ def test_junk_refresh_tokens_never_refresh_and_never_500(
     )
     issued = [morsel.value for morsel in response.cookies.values()]
     log_sink.assert_free_of([owner.access_token, owner.refresh_token, *issued])
+    # 403: a hostile Origin/Sec-Fetch-Site header made it a cross-site call, refused first.
     if duplicated:
         # The owner's own token is in there too. 400 when the SDK's cookie parser sees both; it
         # skips values containing '=', and then the owner's token alone may refresh (200).
-        assert response.status_code in (200, 400, 401), response.status_code
+        assert response.status_code in (200, 400, 401, 403), response.status_code
         return
-    assert response.status_code == 401, response.status_code
+    assert response.status_code in (401, 403), response.status_code
     new_tokens = [
         name
         for name in ("sAccessToken", "sRefreshToken")
