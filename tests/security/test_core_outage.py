@@ -204,7 +204,7 @@ def test_slow_signing_keys_on_a_cold_worker_time_out(
         f"\n[outage] cold worker {page}, JWKS 4 s late: HTTP {response.status_code} in {took:.2f} s"
     )
     assert response.status_code == 503
-    assert took < core_timeout + 1
+    assert took < core_timeout + 2  # the core answers after 4 s
 
 
 def test_slow_database_check_times_out(st_core: Any, st_login: Any, core_timeout: float):
@@ -217,7 +217,7 @@ def test_slow_database_check_times_out(st_core: Any, st_login: Any, core_timeout
         f"HTTP {response.status_code} in {took:.2f} s"
     )
     assert response.status_code == 503
-    assert took < core_timeout + 1
+    assert took < core_timeout + 2  # the core answers after 4 s
 
 
 def test_slow_refresh_api_times_out_without_logging_out(
@@ -230,7 +230,7 @@ def test_slow_refresh_api_times_out_without_logging_out(
     response, took = timed(lambda: refresh(client))
     print(f"\n[outage] refresh API, core 4 s late: HTTP {response.status_code} in {took:.2f} s")
     assert response.status_code == 503
-    assert took < core_timeout + 1
+    assert took < core_timeout + 2  # the core answers after 4 s
     assert cleared_cookies(response) == []
     st_core.clear_faults()
     assert refresh(client).status_code == 200
