@@ -15,7 +15,7 @@ LOGIN_PATH = "/login/"
 HOST = "testserver"
 
 # Every page of tests/security/urls.py that a hostile request is thrown at.
-PAGES = ("/page/", "/apage/", "/optional/", "/database/", "/adatabase/", "/")
+PAGES = ("/page/", "/apage/", "/optional/", "/database/", "/adatabase/", "/", "/ahome/")
 PROTECTED = ("/page/", "/apage/", "/database/", "/adatabase/")
 
 

@@ -24,7 +24,7 @@ from tests.security.conftest import PAGES, PROTECTED, asgi_get, assert_safe
 
 pytestmark = pytest.mark.urls("tests.security.urls")
 
-ASGI_PAGES = ("/page/", "/apage/", "/adatabase/", "/")
+ASGI_PAGES = ("/page/", "/apage/", "/adatabase/", "/", "/ahome/")
 
 HYPOTHESIS = settings(
     max_examples=120,

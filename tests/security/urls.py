@@ -9,6 +9,7 @@ from tests.security import views
 urlpatterns = [
     path("", include("django_st_ssr.urls")),
     path("", views.home),
+    path("ahome/", views.ahome),
     path("login/", views.login),
     path("page/", views.page),
     path("apage/", views.apage),

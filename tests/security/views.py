@@ -16,6 +16,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return _who(request)
 
 
+async def ahome(request: HttpRequest) -> HttpResponse:
+    session = await request.ast_session()  # type: ignore[attr-defined]
+    return HttpResponse(f"user:{session.get_user_id()}" if session else "anonymous")
+
+
 @ssr_session_required
 def page(request: HttpRequest) -> HttpResponse:
     return _who(request)
