@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -86,22 +87,28 @@ def loop_error_url(refresh: str | None = None) -> str:
 # A browser whose cookies never reach this host (wrong cookie domain, blocked cookies) would
 # bounce between a page and the refresh page for ever: the refresh succeeds, the page still sees
 # no session. Each redirect to the refresh page is counted in a short-lived signed cookie:
-# "<count>:<first attempt, epoch seconds>". It is not HttpOnly (it holds no secret) so that
-# refresh.js can delete it when a refresh *fails*: going on to the login page ends the round,
-# and a visitor opening several protected pages while signed out is not a loop.
+# "<count>:<first attempt, epoch seconds>:<page>". A loop keeps coming back to the same page, so
+# a redirect for another page starts the count again: tabs restored at once on an expired token
+# are not a loop. The cookie is not HttpOnly (it holds no secret) so that refresh.js can delete
+# it when a refresh *fails*: going on to the login page ends the round.
+
+
+def _page_tag(request: HttpRequest) -> str:
+    return hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
 
 
 def _read_attempts(request: HttpRequest) -> tuple[int, int]:
-    """(count, first attempt) of the current window; (0, now) when there is none."""
+    """(count, first attempt) of this page's current window; (0, now) when there is none."""
     now = int(time.time())
     try:
         value = request.get_signed_cookie(
             LOOP_COOKIE_NAME, salt=_LOOP_SALT, max_age=app_settings.REFRESH_WINDOW
         )
-        count, first = (int(part) for part in str(value).split(":"))
+        count_text, first_text, tag = str(value).split(":")
+        count, first = int(count_text), int(first_text)
     except (KeyError, ValueError, signing.BadSignature):
         return 0, now
-    if now - first > app_settings.REFRESH_WINDOW:
+    if tag != _page_tag(request) or now - first > app_settings.REFRESH_WINDOW:
         return 0, now
     return count, first
 
@@ -118,7 +125,7 @@ def count_refresh_attempt(request: HttpRequest, response: HttpResponseBase) -> N
     count, first = _read_attempts(request)
     response.set_signed_cookie(
         LOOP_COOKIE_NAME,
-        f"{count + 1}:{first}",
+        f"{count + 1}:{first}:{_page_tag(request)}",
         salt=_LOOP_SALT,
         max_age=app_settings.REFRESH_WINDOW,
         httponly=False,

@@ -248,6 +248,18 @@ def test_loop_guard_stops_after_max_attempts(st_core):
     assert "cookie" in page.content.decode().lower()
 
 
+def test_loop_guard_counts_per_page(st_core):
+    # Tabs restored at once on an expired token visit different pages: not a loop.
+    client = Client()
+    for path in ("/protected/", "/protected/?tab=1", "/protected/?tab=2", "/protected/?tab=3"):
+        location = client.get(path).headers["Location"]
+        assert "error" not in parse_qs(urlsplit(location).query), path
+    # The same page bouncing back is: the count continues only for that page.
+    for _ in range(2):
+        assert "error" not in client.get("/protected/?tab=3").headers["Location"]
+    assert client.get("/protected/?tab=3").headers["Location"] == f"{REFRESH}?error=loop"
+
+
 def test_loop_cookie_can_be_cleared_by_the_refresh_script(st_core):
     # refresh.js deletes it when a refresh fails (the round ends at the login page).
     cookie = Client().get("/protected/").cookies["st_ssr_refresh"]
