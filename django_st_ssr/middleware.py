@@ -151,58 +151,16 @@ class SuperTokensMiddleware:
         return (gateway + request.path).startswith(base)
 
     def _sync_api(self, request: HttpRequest) -> HttpResponseBase:
-        from supertokens_python import Supertokens
-        from supertokens_python.exceptions import SuperTokensError
-        from supertokens_python.framework.django.django_request import DjangoRequest
-        from supertokens_python.framework.django.django_response import DjangoResponse
-        from supertokens_python.utils import default_user_context
-
-        refusal = _cross_site_refusal(request)
-        if refusal is not None:
-            return refusal
-        st = Supertokens.get_instance()
-        st_request = DjangoRequest(request)
-        user_context = default_user_context(st_request)
-        try:
-            result = async_to_sync(within_core_timeout)(
-                st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
-            )
-        except SuperTokensError as exc:
-            result = async_to_sync(st.handle_supertokens_error)(
-                st_request, exc, DjangoResponse(HttpResponse()), user_context
-            )
-        except Exception as exc:
-            return _core_failure_or_raise(exc)
-        if result is None:
+        response = async_to_sync(_answer_api)(request)
+        if response is None:
             return self.get_response(request)  # type: ignore[return-value]
-        return result.response  # type: ignore[no-any-return,attr-defined]
+        return response
 
     async def _async_api(self, request: HttpRequest) -> HttpResponseBase:
-        from supertokens_python import Supertokens
-        from supertokens_python.exceptions import SuperTokensError
-        from supertokens_python.framework.django.django_request import DjangoRequest
-        from supertokens_python.framework.django.django_response import DjangoResponse
-        from supertokens_python.utils import default_user_context
-
-        refusal = _cross_site_refusal(request)
-        if refusal is not None:
-            return refusal
-        st = Supertokens.get_instance()
-        st_request = DjangoRequest(request)
-        user_context = default_user_context(st_request)
-        try:
-            result = await within_core_timeout(
-                st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
-            )
-        except SuperTokensError as exc:
-            result = await st.handle_supertokens_error(
-                st_request, exc, DjangoResponse(HttpResponse()), user_context
-            )
-        except Exception as exc:
-            return _core_failure_or_raise(exc)
-        if result is None:
+        response = await _answer_api(request)
+        if response is None:
             return await self.get_response(request)  # type: ignore[no-any-return,misc]
-        return result.response  # type: ignore[no-any-return,attr-defined]
+        return response
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
@@ -257,6 +215,35 @@ def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
         if origin.lower() in trusted:
             return None
     return JsonResponse({"message": "cross-site request refused"}, status=403)
+
+
+async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
+    """The SDK's answer to a request under the API base path; None when no API matches."""
+    from supertokens_python import Supertokens
+    from supertokens_python.exceptions import SuperTokensError
+    from supertokens_python.framework.django.django_request import DjangoRequest
+    from supertokens_python.framework.django.django_response import DjangoResponse
+    from supertokens_python.utils import default_user_context
+
+    refusal = _cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
+    st = Supertokens.get_instance()
+    st_request = DjangoRequest(request)
+    user_context = default_user_context(st_request)
+    try:
+        result = await within_core_timeout(
+            st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
+        )
+    except SuperTokensError as exc:
+        result = await st.handle_supertokens_error(
+            st_request, exc, DjangoResponse(HttpResponse()), user_context
+        )
+    except Exception as exc:
+        return _core_failure_or_raise(exc)
+    if result is None:
+        return None
+    return result.response  # type: ignore[no-any-return,attr-defined]
 
 
 # The SDK refuses a refresh carrying two session cookies of one name (left behind when

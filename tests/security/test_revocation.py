@@ -98,7 +98,7 @@ def test_revocation_bound_with_a_real_short_lifetime(st_core: Any, st_login: Any
     started = time.monotonic()
     assert visit(client, "/page/")[1] == f"user:{session.user_id}"
     while visit(client, "/page/")[1] != "login page":
-        assert time.monotonic() - started < 4, "revoked session still accepted after 4 s"
+        assert time.monotonic() - started < 8, "revoked session still accepted 8 s after revoke"
         time.sleep(0.2)
     print(
         f"\n[revocation] 2 s access token: refused {time.monotonic() - started:.1f} s after revoke"
