@@ -31,6 +31,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # script-src 'self': the refresh page works without inline script.
+    "example_project.csp.ContentSecurityPolicyMiddleware",
     # Serves /auth/* (session refresh, sign-out), writes session cookies onto responses and
     # gives every request a lazy request.st_session.
     "django_st_ssr.middleware.SuperTokensMiddleware",

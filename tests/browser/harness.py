@@ -62,6 +62,8 @@ class Browser:
     # Requests that tried to leave 127.0.0.1 (they are aborted).
     escapes: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    # Console messages about a Content-Security-Policy violation.
+    csp_violations: list[str] = field(default_factory=list)
 
     @property
     def page(self) -> Any:
@@ -86,6 +88,12 @@ class Browser:
             dialog.dismiss()
 
         page.on("dialog", on_dialog)
+
+        def on_console(message: Any) -> None:
+            if "Content Security Policy" in message.text:
+                self.csp_violations.append(message.text)
+
+        page.on("console", on_console)
 
     def cookie(self, name: str) -> str | None:
         for cookie in self.context.cookies():
