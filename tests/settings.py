@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 
+from supertokens_python.recipe import emailpassword
+
+from django_st_ssr.emails import django_email_delivery
 from django_st_ssr.testing import core_uri_from_env_or_emulator
 
 SECRET_KEY = "tests-only-not-secret"
@@ -37,6 +40,8 @@ ROOT_URLCONF = "tests.urls"
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 STATIC_URL = "/static/"
 LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/protected/"
+DEFAULT_FROM_EMAIL = "tests@example.com"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -56,5 +61,6 @@ SUPERTOKENS = {
         "api_base_path": "/auth",
         "website_base_path": "/auth",
     },
-    "RECIPES": ["supertokens_python.recipe.emailpassword.init"],
+    # Emails (password reset) through Django's email backend: locmem under tests.
+    "RECIPES": [emailpassword.init(email_delivery=django_email_delivery())],
 }

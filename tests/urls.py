@@ -8,6 +8,7 @@ from tests.app import views
 
 urlpatterns = [
     path("", include("django_st_ssr.urls")),
+    path("account/", include("django_st_ssr.auth_urls")),
     path("", views.home, name="home"),
     path("ahome/", views.ahome),
     path("login/", views.login, name="login"),

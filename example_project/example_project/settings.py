@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from supertokens_python.recipe import emailpassword
+
+from django_st_ssr.emails import django_email_delivery
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-do-not-use-in-production")
@@ -22,8 +26,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
     "django.contrib.staticfiles",
-    "django_st_ssr",
+    # Before django_st_ssr: its templates override the auth pages' layout.
     "pages",
+    "django_st_ssr",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +64,8 @@ TEMPLATES = [
 DATABASES: dict[str, dict[str, str]] = {}
 
 LOGIN_URL = "/signin/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/"
 STATIC_URL = "/static/"
 USE_TZ = True
 # The SDK stamps cookie expiry in local time labelled GMT; UTC keeps it honest.
@@ -74,8 +81,13 @@ SUPERTOKENS = {
         "api_base_path": "/auth",
         "website_base_path": "/",
     },
-    "RECIPES": ["supertokens_python.recipe.emailpassword.init"],
+    # Password-reset emails go through Django's email backend (below), not SuperTokens' servers.
+    "RECIPES": [emailpassword.init(email_delivery=django_email_delivery())],
 }
+
+# The demo prints emails on the console, links on a line of their own (clickable in a terminal).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = "django-st-ssr example <noreply@example.com>"
 
 LOGGING = {
     "version": 1,

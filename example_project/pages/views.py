@@ -1,39 +1,14 @@
-"""The example's pages: sign-up and sign-in as plain Django forms, and pages behind a session."""
+"""The example's pages behind a session; sign-in, sign-up and the rest are django_st_ssr's views."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
-from supertokens_python.recipe.emailpassword.interfaces import (
-    EmailAlreadyExistsError,
-    WrongCredentialsError,
-)
-from supertokens_python.recipe.emailpassword.syncio import sign_in, sign_up
-from supertokens_python.recipe.session.constants import ACCESS_TOKEN_COOKIE_KEY
-from supertokens_python.recipe.session.syncio import create_new_session
 
-from django_st_ssr import ssr_session_required
-
-from .forms import CredentialsForm, SignUpForm
-
-# A single-tenant app: SuperTokens' default tenant.
-TENANT_ID = "public"
-
-
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after signing in: ``next`` if it stays on this site, else the dashboard."""
-    target = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("dashboard")
+from django_st_ssr import auth_views, ssr_session_required
 
 
 def _session_details(session: Any) -> dict[str, Any]:
@@ -48,11 +23,19 @@ def _session_details(session: Any) -> dict[str, Any]:
     }
 
 
-def _start_session(request: HttpRequest, recipe_user_id: Any, email: str) -> HttpResponse:
-    # The email rides in the access token so that pages can greet the user without asking
-    # the core. The middleware writes the new session's cookies onto this redirect.
-    create_new_session(request, TENANT_ID, recipe_user_id, access_token_payload={"email": email})
-    return HttpResponseRedirect(_next_url(request))
+class EmailInAccessToken:
+    """The email rides in the access token so that pages greet the user without asking the core."""
+
+    def get_access_token_payload(self, user_id: str, email: str) -> dict[str, Any] | None:
+        return {"email": email}
+
+
+class SignInView(EmailInAccessToken, auth_views.SignInView):
+    pass
+
+
+class SignUpView(EmailInAccessToken, auth_views.SignUpView):
+    pass
 
 
 @ssr_session_required(session_required=False)
@@ -62,55 +45,6 @@ def home(request: HttpRequest) -> HttpResponse:
     session = request.st_session  # type: ignore[attr-defined]
     context = {"details": _session_details(session) if session else None}
     return render(request, "pages/home.html", context)
-
-
-def signup(request: HttpRequest) -> HttpResponse:
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
-        result = sign_up(TENANT_ID, email, password)
-        if isinstance(result, EmailAlreadyExistsError):
-            form.add_error("email", "An account with this email already exists.")
-        else:
-            return _start_session(request, result.recipe_user_id, email)
-    return render(request, "pages/signup.html", {"form": form, "next": _next_param(request)})
-
-
-def signin(request: HttpRequest) -> HttpResponse:
-    form = CredentialsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
-        result = sign_in(TENANT_ID, email, password)
-        if isinstance(result, WrongCredentialsError):
-            form.add_error(None, "Wrong email or password.")
-        else:
-            return _start_session(request, result.recipe_user_id, email)
-    return render(request, "pages/signin.html", {"form": form, "next": _next_param(request)})
-
-
-def _next_param(request: HttpRequest) -> str:
-    # Carried through the form as a hidden field; checked again when it is used.
-    return request.POST.get("next") or request.GET.get("next", "")
-
-
-@require_http_methods(["GET", "POST"])
-def signout(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _confirm_signout(request)
-    session = request.st_session  # type: ignore[attr-defined]
-    if session:
-        # Revoked in the core, and the middleware writes the SDK's cookie clearing.
-        session.sync_revoke_session()
-    elif ACCESS_TOKEN_COOKIE_KEY in request.COOKIES:
-        # An expired access token names no session we can trust; renew it first (the GET goes
-        # through the refresh page) so that the session is revoked, not merely forgotten here.
-        return HttpResponseRedirect(reverse("signout"))
-    return HttpResponseRedirect(reverse("home"))
-
-
-@ssr_session_required
-def _confirm_signout(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/signout.html", {"details": _session_details(request.st_session)})  # type: ignore[attr-defined]
 
 
 @ssr_session_required
