@@ -296,12 +296,16 @@ class PasswordResetView(AuthViewMixin, FormView):  # type: ignore[type-arg]
                 return
 
 
-class _NoReferrerMixin:
-    """Pages whose URL holds a token: never cached, and the token never leaves in a Referer."""
+class _TokenInURLMixin:
+    """Pages whose URL holds a token: it never leaves this site in a Referer header.
+
+    "same-origin", not "no-referrer": with no-referrer, browsers send ``Origin: null`` on the
+    page's own form POST, and Django's CSRF check rightly refuses it.
+    """
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response: HttpResponseBase = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
 
@@ -311,7 +315,7 @@ class PasswordResetDoneView(AuthViewMixin, TemplateView):
 
 
 @method_decorator(_protected_form, name="dispatch")
-class PasswordResetConfirmView(_NoReferrerMixin, SessionStartMixin, FormView):  # type: ignore[type-arg]
+class PasswordResetConfirmView(_TokenInURLMixin, SessionStartMixin, FormView):  # type: ignore[type-arg]
     """The emailed link: choose a new password. Then sent to sign in, or signed in at once
     (``sign_in_after_reset``). The user's other sessions are revoked."""
 
@@ -509,7 +513,7 @@ class VerifyEmailView(SSRSessionRequiredMixin, AuthViewMixin, TemplateView):
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
-class VerifyEmailConfirmView(_NoReferrerMixin, AuthViewMixin, FormView):  # type: ignore[type-arg]
+class VerifyEmailConfirmView(_TokenInURLMixin, AuthViewMixin, FormView):  # type: ignore[type-arg]
     """The emailed link: a button that verifies the email (a GET would let mail scanners that
     open links verify on the user's behalf), then on to ``next``."""
 

@@ -352,7 +352,7 @@ def test_password_reset_journey(
 
     page = client.get(f"{parts.path}?{parts.query}")
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     token = parse_qs(parts.query)["token"][0]
     assert f'value="{token}"' in page.content.decode()
 
