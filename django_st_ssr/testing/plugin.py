@@ -23,6 +23,7 @@ from urllib.parse import quote
 import pytest
 
 from . import _core_if_started, get_emulated_core, unique_email
+from .core.keys import DEFAULT_ROTATION_INTERVAL
 
 __all__ = ["LoggedInSession", "RealCore", "unique_email"]
 
@@ -45,6 +46,7 @@ _CONTROLS = frozenset(
         "log",
         "access_token_validity",
         "refresh_token_validity",
+        "signing_key_rotation_interval",
     }
 )
 
@@ -105,6 +107,7 @@ def _st_core_restore() -> Iterator[None]:
         core.clear_faults()
         core.access_token_validity = 3600
         core.refresh_token_validity = 100 * 24 * 3600
+        core.signing_key_rotation_interval = DEFAULT_ROTATION_INTERVAL
 
 
 @dataclass
