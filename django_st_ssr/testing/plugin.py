@@ -73,13 +73,16 @@ def _real_core_uri() -> str:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "emulator_only: needs controls only the emulated core has (skipped against a real core)",
+        "emulator_only(reason=...): needs the emulated core (skipped when ST_CORE_URI is set)",
     )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if _real_core_uri() and item.get_closest_marker("emulator_only") is not None:
-        pytest.skip("needs the emulated core; ST_CORE_URI names a real one")
+    marker = item.get_closest_marker("emulator_only")
+    if _real_core_uri() and marker is not None:
+        # @pytest.mark.emulator_only(reason="...") says why in the skip message.
+        why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        pytest.skip(f"needs the emulated core{': ' + why if why else ''}; ST_CORE_URI is set")
 
 
 @pytest.fixture(scope="session")
