@@ -22,6 +22,7 @@ from .verify import (
     averify_request,
     django_csrf_passed,
     is_core_failure,
+    log_core_failure,
     logger,
     verify_request,
     within_core_timeout,
@@ -254,6 +255,7 @@ _DUPLICATE_COOKIES = "The request contains multiple session cookies"
 
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
+        log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
