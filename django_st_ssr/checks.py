@@ -14,6 +14,7 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.module_loading import import_string
 
+from . import appinfo
 from .conf import SETTING_NAME, app_settings
 
 OUR_MIDDLEWARE = "django_st_ssr.middleware.SuperTokensMiddleware"
@@ -120,12 +121,6 @@ def check_token_transfer(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return []
 
 
-def _host(value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return urlsplit(value if "//" in value else f"//{value}").hostname
-
-
 @register()
 def check_cookie_domain(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
@@ -135,13 +130,19 @@ def check_cookie_domain(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         return []
     if not isinstance(app_info, Mapping):
         return []
-    api = _host(app_info.get("api_domain"))
-    website = _host(app_info.get("website_domain") or app_info.get("origin"))
-    if not api or not website or api == website:
+    api_origin = appinfo.api_origin()
+    # Without a request a callable origin names no site; website_domain may still.
+    websites = appinfo.website_origins()
+    if not api_origin or not websites:
+        return []
+    api = appinfo.hostname_of(api_origin)
+    others = sorted({appinfo.hostname_of(origin) for origin in websites} - {api})
+    if not others:
         return []
     domain = str(options.get("cookie_domain") or "").lstrip(".").lower()
-    if domain and all(h == domain or h.endswith("." + domain) for h in (api, website)):
+    if domain and all(h == domain or h.endswith("." + domain) for h in (api, *others)):
         return []
+    website = others[0]
     return [
         Warning(
             f"The API ({api}) and the website ({website}) are on different hosts, and no "

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
-from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
@@ -14,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
-from .conf import app_settings
+from . import appinfo
 from .verify import (
     SAFE_METHODS,
     Outcome,
@@ -135,8 +134,9 @@ class SuperTokensMiddleware:
         request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
 
     def _is_api_request(self, request: HttpRequest) -> bool:
-        # A string prefix test, so unrelated pages never touch the SDK. The SDK's own matching
-        # (exact API paths and methods) still decides what it answers.
+        # A string test on whole path segments (/auth and /auth/..., never /authors), so
+        # unrelated pages never touch the SDK. _answer_api then asks the SDK's own matching
+        # (exact API paths and methods) whether one of its APIs answers.
         if self._api_prefix is None:
             from supertokens_python import Supertokens
 
@@ -148,7 +148,8 @@ class SuperTokensMiddleware:
                 st.app_info.api_base_path.get_as_string_dangerous(),
             )
         gateway, base = self._api_prefix
-        return (gateway + request.path).startswith(base)
+        path = gateway + request.path
+        return path == base or path.startswith(base + "/")
 
     def _sync_api(self, request: HttpRequest) -> HttpResponseBase:
         response = async_to_sync(_answer_api)(request)
@@ -183,13 +184,6 @@ class SuperTokensMiddleware:
         return response
 
 
-def _origin(url: object) -> str | None:
-    if not isinstance(url, str) or "//" not in url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
-
-
 def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
     """A 403 for an unsafe call to the SDK's APIs made by a page of another site.
 
@@ -207,14 +201,36 @@ def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
         if request.headers.get("Sec-Fetch-Site") != "cross-site":
             return None
     else:
-        app_info = app_settings.APP_INFO
-        trusted = {_origin(f"{request.scheme}://{request.get_host()}")}
-        if isinstance(app_info, Mapping):
-            trusted |= {_origin(app_info.get(key)) for key in ("api_domain", "website_domain")}
-            trusted.add(_origin(app_info.get("origin")))
+        trusted = {
+            appinfo.origin_of(f"{request.scheme}://{request.get_host()}"),
+            appinfo.api_origin(),
+            *appinfo.website_origins(request),
+        }
+        # Browsers send exactly scheme://host[:port], without a default port.
         if origin.lower() in trusted:
             return None
     return JsonResponse({"message": "cross-site request refused"}, status=403)
+
+
+async def _sdk_route(st: Any, request: HttpRequest, user_context: dict[str, Any]) -> bool:
+    """True when one of the SDK's APIs answers this path and method (its own matching)."""
+    from supertokens_python.normalised_url_path import NormalisedURLPath
+    from supertokens_python.utils import normalise_http_method
+
+    try:
+        path = st.app_info.api_gateway_path.append(NormalisedURLPath(request.path))
+    except Exception:  # the SDK raises a bare Exception for a path it cannot normalise
+        return False
+    method = normalise_http_method(request.method or "")
+    route = path.get_as_string_dangerous()
+    if any(h.path == route and h.method == method for h in st.plugin_route_handlers):
+        return True
+    if not path.startswith(st.app_info.api_base_path):
+        return False
+    for recipe in st.recipe_modules:
+        if await recipe.return_api_id_if_can_handle_request(path, method, user_context):
+            return True
+    return False
 
 
 async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
@@ -225,12 +241,14 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     from supertokens_python.framework.django.django_response import DjangoResponse
     from supertokens_python.utils import default_user_context
 
-    refusal = _cross_site_refusal(request)
-    if refusal is not None:
-        return refusal
     st = Supertokens.get_instance()
     st_request = DjangoRequest(request)
     user_context = default_user_context(st_request)
+    if not await _sdk_route(st, request, user_context):
+        return None  # the site's own view under the base path, if any
+    refusal = _cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
     try:
         result = await within_core_timeout(
             st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
