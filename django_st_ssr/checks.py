@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +30,8 @@ MUST_PRECEDE = {
         "the SuperTokens APIs would skip its HTTPS redirect and security headers"
     ),
 }
+# The Server header of django_st_ssr.testing's emulated core (testing/core/server.py).
+EMULATED_CORE_SERVER = "EmulatedSuperTokensCore"
 UTC_NAMES = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Zulu"}
 
 
@@ -153,6 +157,40 @@ def check_cookie_domain(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             "(e.g. '.example.com').",
             id="django_st_ssr.W001",
         )
+    ]
+
+
+def is_emulated_core(uri: str, timeout: float = 2.0) -> bool:
+    """True when the core at ``uri`` answers as the emulated core of django_st_ssr.testing."""
+    url = uri.strip().rstrip("/") + "/hello"
+    if urlsplit(url).scheme not in ("http", "https"):
+        return False
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+            server = str(response.headers.get("Server", ""))
+    except urllib.error.HTTPError as exc:
+        server = str(exc.headers.get("Server", ""))
+    except (OSError, ValueError):
+        return False  # unreachable: manage.py supertokens_status says so
+    return server.startswith(EMULATED_CORE_SERVER)
+
+
+@register(Tags.security, deploy=True)
+def check_emulated_core(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        uris = [part for part in str(app_settings.CONNECTION_URI).split(";") if part.strip()]
+    except ImproperlyConfigured:
+        return []  # E001 reports it
+    return [
+        Error(
+            f"CONNECTION_URI names the emulated SuperTokens core ({uri.strip()}).",
+            hint="It keeps everything in memory and checks nothing: anyone who can reach it "
+            "can create a session for any user. Point CONNECTION_URI at a real core (e.g. "
+            "ST_CORE_URI for settings using core_uri_from_env_or_emulator()).",
+            id="django_st_ssr.E008",
+        )
+        for uri in uris
+        if is_emulated_core(uri)
     ]
 
 
