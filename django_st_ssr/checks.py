@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -191,6 +192,26 @@ def check_emulated_core(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         )
         for uri in uris
         if is_emulated_core(uri)
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_sdk_debug_log(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        debug = bool(app_settings.DEBUG)
+    except ImproperlyConfigured:
+        return []
+    # The SDK also switches its debug log on from the environment (supertokens_python.logger).
+    if not debug and os.environ.get("SUPERTOKENS_DEBUG", "").lower() != "1":
+        return []
+    return [
+        Warning(
+            "The SuperTokens SDK's debug log is on "
+            f"(settings.{SETTING_NAME}['DEBUG'] or SUPERTOKENS_DEBUG=1).",
+            hint="It writes users' email addresses and password-reset links (with their "
+            "tokens) to the 'com.supertokens' logger. Switch it off in production.",
+            id="django_st_ssr.W004",
+        )
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import weakref
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
@@ -212,6 +213,48 @@ def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
     return JsonResponse({"message": "cross-site request refused"}, status=403)
 
 
+def _malformed_body_refusal(request: HttpRequest) -> HttpResponseBase | None:
+    """A 400 for a JSON body the SDK's APIs would crash on (a 500) instead of refusing.
+
+    They index the body as an object and ``formFields`` as a list of objects without checking,
+    and pass strings on to the core, where text that is not valid Unicode (a lone surrogate,
+    which JSON can spell as ``"\\ud800"``) cannot be encoded. The body itself is never logged.
+    Bodies that are not JSON at all stay the SDK's to answer (it reads them as ``{}``).
+    """
+    if request.method in SAFE_METHODS or not request.body:
+        return None
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):
+        return None
+    problem = _body_problem(body)
+    if problem is None:
+        return None
+    return JsonResponse({"message": problem}, status=400)
+
+
+def _body_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "the request body must be a JSON object"
+    fields = body.get("formFields")
+    if isinstance(fields, list) and not all(isinstance(field, dict) for field in fields):
+        return "formFields must be a list of objects"
+    pending: list[Any] = [body]  # no recursion: JSON may nest as deep as its parser allows
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "the request body is not valid Unicode"
+    return None
+
+
 async def _sdk_route(st: Any, request: HttpRequest, user_context: dict[str, Any]) -> bool:
     """True when one of the SDK's APIs answers this path and method (its own matching)."""
     from supertokens_python.normalised_url_path import NormalisedURLPath
@@ -235,6 +278,7 @@ async def _sdk_route(st: Any, request: HttpRequest, user_context: dict[str, Any]
 
 async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     """The SDK's answer to a request under the API base path; None when no API matches."""
+    import httpx
     from supertokens_python import Supertokens
     from supertokens_python.exceptions import SuperTokensError
     from supertokens_python.framework.django.django_request import DjangoRequest
@@ -246,7 +290,7 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     user_context = default_user_context(st_request)
     if not await _sdk_route(st, request, user_context):
         return None  # the site's own view under the base path, if any
-    refusal = _cross_site_refusal(request)
+    refusal = _cross_site_refusal(request) or _malformed_body_refusal(request)
     if refusal is not None:
         return refusal
     try:
@@ -257,6 +301,10 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
         result = await st.handle_supertokens_error(
             st_request, exc, DjangoResponse(HttpResponse()), user_context
         )
+    except httpx.InvalidURL:
+        # The SDK puts request values (an email) in the core's URLs; httpx refuses one longer
+        # than a URL may be. The request was too large, the core is fine.
+        return JsonResponse({"message": "request too large"}, status=400)
     except Exception as exc:
         return _core_failure_or_raise(exc)
     if result is None:
