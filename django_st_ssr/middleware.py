@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from .conf import app_settings
+from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
     Outcome,
@@ -133,6 +134,7 @@ class SuperTokensMiddleware:
             raise error
         request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
         request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        note_request_origin(request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string prefix test, so unrelated pages never touch the SDK. The SDK's own matching
