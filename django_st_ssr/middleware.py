@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
 from . import appinfo
+from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
     Outcome,
@@ -134,6 +135,7 @@ class SuperTokensMiddleware:
             raise error
         request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
         request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        note_request_origin(request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string test on whole path segments (/auth and /auth/..., never /authors), so

@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import RequestFactory
 
-from ...checks import is_emulated_core
+from ...checks import is_emulated_core, unserved_domains
 from ...conf import app_settings
 
 # Paths of the core's HTTP API (CDI); the tenant path is one the SDK calls on every sign-in.
@@ -234,6 +234,17 @@ class Command(BaseCommand):
             )
             problems.extend(session_problems)
         session["API key"] = "set (not shown)" if api_key else "not set"
+        try:
+            refused = unserved_domains()
+        except ImproperlyConfigured:
+            refused = {}  # already reported
+        # Pages reached at another host than APP_INFO names cannot renew their sessions.
+        session["served here"] = "yes (ALLOWED_HOSTS)" if not refused else "NO"
+        problems.extend(
+            f"APP_INFO {key} host {host!r} is not in ALLOWED_HOSTS: this site never serves it, "
+            "so the refresh page cannot renew sessions (check django_st_ssr.W005)"
+            for key, host in refused.items()
+        )
 
         if options["json"]:
             document = {
@@ -282,4 +293,4 @@ class Command(BaseCommand):
         if session:
             self.stdout.write(self.style.MIGRATE_HEADING("Session settings (effective)"))
             for label, value in session.items():
-                row(label, value)
+                row(label, value, value != "NO")
