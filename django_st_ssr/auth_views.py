@@ -27,9 +27,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from . import forms, redirects
+from .appinfo import origin_of
 from .conf import app_settings
 from .decorators import ssr_session_required
 from .mixins import SSRSessionRequiredMixin
+from .refresh import clear_browser_state, write_browser_state
 from .throttle import Throttle
 
 ACCESS_TOKEN_COOKIE_KEY = "sAccessToken"
@@ -45,14 +47,24 @@ def auth_url(name: str) -> str:
     return reverse(f"{URL_NAMESPACE}:{name}")
 
 
+def emailed_url(request: HttpRequest, path: str) -> str:
+    """``path`` on the website ``APP_INFO`` names, for a link in an email.
+
+    Not on this request's Host header: whoever asks for a password reset picks that header, and
+    a forged one would mail the victim a link carrying their token to another site.
+    """
+    app_info = app_settings.APP_INFO
+    for key in ("website_domain", "origin"):
+        origin = origin_of(app_info.get(key))
+        if origin:
+            return origin + path
+    return request.build_absolute_uri(path)
+
+
 def email_verification_enabled() -> bool:
     from supertokens_python.recipe.emailverification.recipe import EmailVerificationRecipe
 
     return EmailVerificationRecipe.get_instance_optional() is not None
-
-
-def write_browser_state(request: HttpRequest, response: HttpResponseBase, session: Any) -> None:
-    """Hook for the browser-side session state written after a server-side sign-in."""
 
 
 class AuthViewMixin:
@@ -223,7 +235,9 @@ class SignOutView(AuthViewMixin, TemplateView):
             # An expired access token names no session we can trust: renew it first (the GET
             # goes through the refresh), so that the session is revoked, not merely forgotten.
             return HttpResponseRedirect(request.get_full_path())
-        return HttpResponseRedirect(self.get_success_url())
+        response = HttpResponseRedirect(self.get_success_url())
+        clear_browser_state(request, response)
+        return response
 
 
 # --- Password reset ---------------------------------------------------------------------------
@@ -248,7 +262,7 @@ class PasswordResetView(AuthViewMixin, FormView):  # type: ignore[type-arg]
 
     def get_reset_link(self, token: str) -> str:
         link = redirects.add_query(auth_url("password_reset_confirm"), token=token)
-        return self.request.build_absolute_uri(link)
+        return emailed_url(self.request, link)
 
     def form_valid(self, form: Any) -> HttpResponse:
         email = form.cleaned_data["email"]
@@ -468,7 +482,9 @@ def send_verification_email(
 class VerifyEmailView(SSRSessionRequiredMixin, AuthViewMixin, TemplateView):
     """The page ``CLAIM_REDIRECTS`` sends an unverified session to (claim ``st-ev``).
 
-    GET: verified already -> on to ``next``; else a page with a button; POST: send the link.
+    GET shows whether the email is verified (a read: pages may not change the access token).
+    POST ``action=send`` emails a new link; POST ``action=continue`` (or any POST once the email
+    is verified) puts the verified state into the access token and goes on to ``next``.
     """
 
     template_name = "django_st_ssr/auth/verify_email.html"
@@ -484,32 +500,36 @@ class VerifyEmailView(SSRSessionRequiredMixin, AuthViewMixin, TemplateView):
                 return safe
         return ""
 
+    def is_verified(self) -> bool:
+        from supertokens_python.recipe.emailverification.asyncio import is_email_verified
+
+        session = self.request.st_session  # type: ignore[attr-defined]
+        return bool(async_to_sync(is_email_verified)(session.get_recipe_user_id()))
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(verified=self.is_verified()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         from supertokens_python.recipe.emailverification import EmailVerificationClaim
 
         session = request.st_session  # type: ignore[attr-defined]
-
-        async def verified() -> bool:
-            # Asks the core and puts the answer into the access token: the claim then passes.
-            await session.fetch_and_set_claim(EmailVerificationClaim)
-            return bool(await session.get_claim_value(EmailVerificationClaim))
-
-        if async_to_sync(verified)():
-            return HttpResponseRedirect(self.get_success_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        session = request.st_session  # type: ignore[attr-defined]
-        sent = send_verification_email(
+        if request.POST.get("action") == "send" and send_verification_email(
             request,
             session.get_tenant_id(),
             session.get_user_id(),
             session.get_recipe_user_id(),
             next_url=self.get_redirect_url(),
-        )
-        if not sent:
-            return HttpResponseRedirect(self.get_success_url())
-        return self.render_to_response(self.get_context_data(sent=True))
+        ):
+            return self.render_to_response(self.get_context_data(sent=True))
+        # Verified (or nothing to verify): the core's answer goes into the access token, so the
+        # page that asked for a verified email opens; still unverified: this page again.
+        async_to_sync(session.fetch_and_set_claim)(EmailVerificationClaim)
+        if async_to_sync(session.get_claim_value)(EmailVerificationClaim):
+            response: HttpResponseBase = HttpResponseRedirect(self.get_success_url())
+        else:
+            response = self.render_to_response(self.get_context_data(verified=False))
+        write_browser_state(request, response, session)
+        return response
 
 
 @method_decorator([csrf_protect, never_cache], name="dispatch")
@@ -539,8 +559,10 @@ class VerifyEmailConfirmView(_TokenInURLMixin, AuthViewMixin, FormView):  # type
         if not isinstance(result, VerifyEmailUsingTokenOkResult):
             form.add_error(None, self.invalid_token_message)
             return self.form_invalid(form)
+        response = HttpResponseRedirect(self.get_success_url())
         session = self.request.st_session  # type: ignore[attr-defined]
         if session:
             # The access token still says "unverified": update it now, not at the next refetch.
             async_to_sync(session.fetch_and_set_claim)(EmailVerificationClaim)
-        return HttpResponseRedirect(self.get_success_url())
+            write_browser_state(self.request, response, session)
+        return response

@@ -7,8 +7,9 @@ that is set, otherwise the in-process emulated core, started once for the whole 
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from supertokens_python.recipe import emailpassword
+from supertokens_python.recipe import emailpassword, emailverification
 
 from django_st_ssr.emails import django_email_delivery
 from django_st_ssr.testing import core_uri_from_env_or_emulator
@@ -51,6 +52,25 @@ TEMPLATES = [
     }
 ]
 
+
+async def _email_of_session_user(recipe_user_id: Any, user_context: dict[str, Any]) -> Any:
+    """Many tests create sessions for user ids the core has no user for (st_login(user_id=...)).
+
+    The email-verification claim is fetched at every session creation; for those ids the SDK
+    would raise UNKNOWN_USER_ID. Answered "no email" (which the SDK counts as verified), they
+    behave as they did without the recipe; real users fall through to the SDK's own lookup.
+    """
+    from supertokens_python.asyncio import get_user
+    from supertokens_python.recipe.emailverification.interfaces import (
+        EmailDoesNotExistError,
+        UnknownUserIdError,
+    )
+
+    if await get_user(recipe_user_id.get_as_string(), user_context) is None:
+        return EmailDoesNotExistError()
+    return UnknownUserIdError()
+
+
 SUPERTOKENS = {
     "CONNECTION_URI": core_uri_from_env_or_emulator(),
     "API_KEY": os.environ.get("ST_CORE_API_KEY") or None,
@@ -61,6 +81,16 @@ SUPERTOKENS = {
         "api_base_path": "/auth",
         "website_base_path": "/auth",
     },
-    # Emails (password reset) through Django's email backend: locmem under tests.
-    "RECIPES": [emailpassword.init(email_delivery=django_email_delivery())],
+    # Emails (password reset, email verification) through Django's email backend: locmem here.
+    # OPTIONAL: the email claim is in every access token; only the views that ask require it.
+    "RECIPES": [
+        emailpassword.init(email_delivery=django_email_delivery()),
+        emailverification.init(
+            mode="OPTIONAL",
+            email_delivery=django_email_delivery(),
+            get_email_for_recipe_user_id=_email_of_session_user,
+        ),
+    ],
+    # A path, not the URL name: the check tests swap in URLconfs without the auth views.
+    "CLAIM_REDIRECTS": {"st-ev": "/account/verify-email/"},
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("ahome/", views.ahome),
     path("login/", views.login, name="login"),
     path("protected/", views.protected, name="protected"),
+    path("verified-only/", views.verified_only),
     path("aprotected/", views.aprotected),
     path("optional/", views.optional),
     path("aoptional/", views.aoptional),

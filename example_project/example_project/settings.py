@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from supertokens_python.recipe import emailpassword
+from supertokens_python.recipe import emailpassword, emailverification
 
 from django_st_ssr.emails import django_email_delivery
 
@@ -81,8 +81,15 @@ SUPERTOKENS = {
         "api_base_path": "/auth",
         "website_base_path": "/",
     },
-    # Password-reset emails go through Django's email backend (below), not SuperTokens' servers.
-    "RECIPES": [emailpassword.init(email_delivery=django_email_delivery())],
+    # Password-reset and verification emails go through Django's email backend (below), not
+    # SuperTokens' servers. OPTIONAL: every page opens to an unverified email, except the pages
+    # that ask for a verified one (/members/).
+    "RECIPES": [
+        emailpassword.init(email_delivery=django_email_delivery()),
+        emailverification.init(mode="OPTIONAL", email_delivery=django_email_delivery()),
+    ],
+    # A page that needs a verified email sends an unverified visitor to the verification page.
+    "CLAIM_REDIRECTS": {"st-ev": "st_auth:verify_email"},
 }
 
 # The demo prints emails on the console, links on a line of their own (clickable in a terminal).

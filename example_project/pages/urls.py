@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("django_st_ssr.auth_urls")),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.reports, name="reports"),
+    path("members/", views.members, name="members"),
 ]

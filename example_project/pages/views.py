@@ -17,6 +17,8 @@ def _session_details(session: Any) -> dict[str, Any]:
     return {
         "user_id": session.get_user_id(),
         "email": payload.get("email", ""),
+        # The emailverification recipe's claim, as the access token carries it.
+        "email_verified": bool((payload.get("st-ev") or {}).get("v")),
         "handle": session.get_handle(),
         "expires": expires,
         "expires_in": max(0, round((expires - datetime.now(timezone.utc)).total_seconds())),
@@ -51,6 +53,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {"details": _session_details(request.st_session), "tab": request.GET.get("tab", "")}  # type: ignore[attr-defined]
     return render(request, "pages/dashboard.html", context)
+
+
+def _verified_email(global_validators: list[Any], _session: Any, _ctx: Any) -> list[Any]:
+    from supertokens_python.recipe.emailverification import EmailVerificationClaim
+
+    return [*global_validators, EmailVerificationClaim.validators.is_verified()]
+
+
+@ssr_session_required(override_global_claim_validators=_verified_email)
+def members(request: HttpRequest) -> HttpResponse:
+    # Needs a verified email: CLAIM_REDIRECTS sends anyone else to the verification page.
+    return render(request, "pages/members.html", {"details": _session_details(request.st_session)})  # type: ignore[attr-defined]
 
 
 @ssr_session_required

@@ -347,7 +347,8 @@ def test_password_reset_journey(
     assert mimetype == "text/html"
     assert f'href="{link.replace("&", "&amp;")}"' in html
     parts = urlsplit(link)
-    assert f"{parts.scheme}://{parts.netloc}" == "http://testserver"
+    # The website APP_INFO names, not the Host header of the request.
+    assert f"{parts.scheme}://{parts.netloc}" == "http://localhost:8000"
     assert parts.path == "/account/password-reset/confirm/"
 
     page = client.get(f"{parts.path}?{parts.query}")
@@ -392,6 +393,19 @@ def test_password_reset_journey(
         "__all__": ["This password reset link is invalid or has expired. Please ask for a new one."]
     }
     assert sign_in(Client(), email, NEW_PASSWORD).status_code == 302
+
+
+@override_settings(ALLOWED_HOSTS=["*"])
+def test_a_forged_host_header_does_not_reach_the_emailed_link(
+    st_core: Any, mailoutbox: list[Any]
+) -> None:
+    email = unique_email("poison")
+    create_user(email)
+    response = Client(HTTP_HOST="evil.example").post("/account/password-reset/", {"email": email})
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert "evil.example" not in message.body
+    assert emailed_link(message).startswith("http://localhost:8000/account/password-reset/")
 
 
 def test_reset_request_for_an_unknown_email_reads_the_same_and_sends_nothing(
@@ -452,3 +466,174 @@ def test_reset_requests_are_throttled_per_client(st_core: Any, mailoutbox: list[
     request_reset(client, unique_email("b"))
     assert request_reset(client, unique_email("c")).status_code == 429
     assert request_reset(Client(REMOTE_ADDR="10.2.2.3"), unique_email("d")).status_code == 302
+
+
+# --- Email verification ---------------------------------------------------------------------
+
+
+def sign_up(client: Client, email: str, next_url: str = "/optional/") -> Any:
+    response = client.post(
+        "/account/signup/", {"email": email, "password": PASSWORD, "next": next_url}
+    )
+    assert response.status_code == 302
+    return response
+
+
+def verification_emails(outbox: list[Any], email: str) -> list[Any]:
+    return [m for m in outbox if m.to == [email] and m.subject.startswith("Verify your email")]
+
+
+def test_sign_up_verify_email_journey(client: Client, st_core: Any, mailoutbox: list[Any]) -> None:
+    email = unique_email("verify")
+    sign_up(client, email, next_url="/verified-only/?x=1")
+    # The claim redirect: the page needing a verified email sends to the verification page.
+    page = client.get("/verified-only/?x=1", headers={"accept": "text/html"})
+    assert page.status_code == 302
+    assert page["Location"] == "/account/verify-email/?redirectBack=/verified-only/%3Fx%3D1"
+    waiting = client.get(page["Location"])
+    assert waiting.status_code == 200
+    assert "Send the link again" in waiting.content.decode()
+
+    # Sign-up sent one email; the button sends another.
+    assert len(verification_emails(mailoutbox, email)) == 1
+    not_yet = client.post(page["Location"], {"action": "continue"})
+    assert not_yet.status_code == 200
+    assert 'id="verification-needed"' in not_yet.content.decode()
+    again = client.post(page["Location"], {"action": "send"})
+    assert again.status_code == 200
+    assert 'id="verification-sent"' in again.content.decode()
+    messages = verification_emails(mailoutbox, email)
+    assert len(messages) == 2
+    assert messages[0].subject == "Verify your email for django-st-ssr tests"
+
+    link = urlsplit(emailed_link(messages[0]))
+    assert link.path == "/account/verify-email/confirm/"
+    assert parse_qs(link.query)["next"] == ["/verified-only/?x=1"]
+    confirm = client.get(f"{link.path}?{link.query}")
+    assert confirm.status_code == 200
+    assert confirm["Referrer-Policy"] == "same-origin"
+    token = parse_qs(link.query)["token"][0]
+    done = client.post(f"{link.path}?{link.query}", {"token": token})
+    assert done.status_code == 302
+    assert done["Location"] == "/verified-only/?x=1"
+    # The access token was updated on that response: the page opens at once.
+    page = client.get("/verified-only/?x=1", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    # The verification page now says so, and sends on.
+    verified = client.get("/account/verify-email/?redirectBack=/verified-only/")
+    assert 'id="email-verified"' in verified.content.decode()
+    onward = client.post("/account/verify-email/?redirectBack=/verified-only/", {"action": "send"})
+    assert onward.status_code == 302
+    assert onward["Location"] == "/verified-only/"
+    # A second link of the same address is spent with the first (the email is verified).
+    second = urlsplit(emailed_link(messages[1]))
+    spent = client.post(second.path, {"token": parse_qs(second.query)["token"][0]})
+    assert spent.status_code in (200, 302)
+
+
+def test_verification_link_opened_signed_out_verifies_and_goes_on(
+    st_core: Any, mailoutbox: list[Any]
+) -> None:
+    email = unique_email("verify-elsewhere")
+    sign_up(Client(), email)
+    (message,) = verification_emails(mailoutbox, email)
+    link = urlsplit(emailed_link(message))
+    other = Client()
+    done = other.post(link.path, {"token": parse_qs(link.query)["token"][0], "next": "/optional/"})
+    assert done.status_code == 302
+    assert done["Location"] == "/optional/"
+    assert "sAccessToken" not in done.cookies
+    # Signing in now gives a session whose email claim passes.
+    assert sign_in(other, email).status_code == 302
+    page = other.get("/verified-only/", headers={"accept": "text/html"})
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize("token", ["", "made-up", "y" * 1000])
+def test_a_forged_verification_token_is_a_form_error(
+    client: Client, st_core: Any, token: str
+) -> None:
+    response = client.post("/account/verify-email/confirm/", {"token": token})
+    assert response.status_code == 200
+    assert form_errors(response) in (
+        {"token": ["This field is required."]},
+        {
+            "__all__": [
+                "This verification link is invalid or has expired. Sign in to get a new one."
+            ]
+        },
+    )
+
+
+def test_the_verification_page_needs_a_session(client: Client, st_core: Any) -> None:
+    response = client.get("/account/verify-email/", headers={"accept": "text/html"})
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path == "/refresh-session/"
+    assert client.post("/account/verify-email/").status_code in (302, 401)
+
+
+def test_the_verification_page_ignores_an_unsafe_target(client: Client, st_core: Any) -> None:
+    from supertokens_python.recipe.emailverification.asyncio import (
+        create_email_verification_token,
+        verify_email_using_token,
+    )
+    from supertokens_python.types import RecipeUserId
+
+    email = unique_email("verified")
+    user_id = create_user(email)
+
+    async def verify() -> None:
+        token = await create_email_verification_token("public", RecipeUserId(user_id), email)
+        await verify_email_using_token("public", token.token)  # type: ignore[union-attr]
+
+    async_to_sync(verify)()
+    assert sign_in(client, email).status_code == 302
+    response = client.post(
+        "/account/verify-email/?redirectBack=//evil.example/", {"action": "continue"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == settings.LOGIN_REDIRECT_URL
+
+
+# --- System checks --------------------------------------------------------------------------
+
+
+def auth_check_ids() -> list[str]:
+    from django_st_ssr.checks import check_auth_views
+
+    return [message.id for message in check_auth_views() if message.id]
+
+
+def test_checks_pass_with_django_email_delivery() -> None:
+    assert auth_check_ids() == []
+
+
+def test_check_warns_when_emails_would_go_to_supertokens_servers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from supertokens_python.recipe.emailpassword.emaildelivery.services.backward_compatibility import (  # noqa: E501
+        BackwardCompatibilityService,
+    )
+    from supertokens_python.recipe.emailpassword.recipe import EmailPasswordRecipe
+
+    ingredient = EmailPasswordRecipe.get_instance().email_delivery
+    default = object.__new__(BackwardCompatibilityService)
+    monkeypatch.setattr(ingredient, "ingredient_interface_impl", default)
+    assert auth_check_ids() == ["django_st_ssr.W020"]
+    # A site without the auth views chose the SDK's delivery: nothing to say.
+    with override_settings(ROOT_URLCONF="tests.app.urls_without_refresh"):
+        assert auth_check_ids() == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"AUTH_THROTTLE": {"sign_in_per_account": 5}},
+        {"AUTH_THROTTLE": {"sign_in_per_acount": (5, 60)}},
+        {"AUTH_THROTTLE": {"sign_in_per_client": (0, 60)}},
+        {"AUTH_THROTTLE_CACHE": "nowhere"},
+    ],
+)
+def test_bad_throttle_settings_are_errors(bad: dict[str, Any]) -> None:
+    with override_settings(SUPERTOKENS={**settings.SUPERTOKENS, **bad}):
+        assert auth_check_ids() == ["django_st_ssr.E020"]

@@ -95,3 +95,42 @@ def test_sign_in_returns_to_next_and_sign_up_link_keeps_it(browser: Browser) -> 
     assert href == "/signup/?next=/reports/%3Fyear%3D2026"
     submit_credentials(page, email)
     wait_for_path(page, "/reports/?year=2026")
+
+
+def test_sign_up_verify_email_dashboard(browser: Browser) -> None:
+    page = browser.page
+    before = log_size(browser.server)
+    email = sign_up(browser)
+    assert page.inner_text("#email-verified").startswith("no")
+
+    # The email sent at sign-up leads back to the dashboard, verified.
+    link = emailed_link(browser.server, email, "/verify-email/confirm/", before)
+    page.goto(link)
+    assert page.get_attribute("main form button", "type") == "submit"
+    page.click("main button[type=submit]")
+    wait_for_path(page, "/dashboard/")
+    assert page.inner_text("#email") == email
+    assert page.inner_text("#email-verified") == "yes"
+    # The page that needs a verified email opens.
+    page.goto("/members/")
+    wait_for_path(page, "/members/")
+    assert "Only visitors with a verified email" in page.inner_text("#members")
+
+
+def test_a_page_needing_a_verified_email_sends_to_verification_and_back(
+    browser: Browser,
+) -> None:
+    page = browser.page
+    email = sign_up(browser)
+    page.goto("/members/", wait_until="commit")
+    wait_for_path(page, "/verify-email/?redirectBack=/members/")
+    before = log_size(browser.server)
+    page.click("text=Send the link again")
+    page.wait_for_selector("#verification-sent")
+
+    link = emailed_link(browser.server, email, "/verify-email/confirm/", before)
+    assert "next=/members/" in link
+    page.goto(link)
+    page.click("main button[type=submit]")
+    wait_for_path(page, "/members/")
+    assert page.inner_text("#email-verified") == "yes"
