@@ -225,6 +225,10 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     from supertokens_python.framework.django.django_response import DjangoResponse
     from supertokens_python.utils import default_user_context
 
+    from . import refresh
+
+    if refresh.is_refresh_navigation(request):
+        return await refresh.answer_refresh_navigation(request)
     refusal = _cross_site_refusal(request)
     if refusal is not None:
         return refusal

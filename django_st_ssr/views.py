@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -56,6 +57,54 @@ def web_js_app_info() -> dict[str, str]:
     return result
 
 
+def refresh_api_url() -> str:
+    """The SDK's refresh API, as supertokens-web-js calls it (named in the page's errors)."""
+    info = web_js_app_info()
+    return (
+        info["apiDomain"].rstrip("/")
+        + info.get("apiGatewayPath", "")
+        + (info["apiBasePath"].rstrip("/") + "/session/refresh")
+    )
+
+
+def _website_origins() -> list[str]:
+    app_info = app_settings.APP_INFO
+    origins = []
+    for key in ("website_domain", "origin"):
+        value = app_info.get(key)
+        if isinstance(value, str) and "//" in value:
+            parts = urlsplit(value)
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def refresh_page_context(
+    request: HttpRequest, *, target: str, login_url: str, resubmit: bool = False
+) -> dict[str, Any]:
+    """What the refresh page's template and refresh.js need (also the form resubmission page)."""
+    from supertokens_python.recipe.session.recipe import SessionRecipe
+
+    return {
+        "target": target,
+        "login_url": login_url,
+        "refresh_api_url": refresh_api_url(),
+        "web_js_scripts": web_js_scripts(),
+        "refresh_config": {
+            "appInfo": web_js_app_info(),
+            "target": target,
+            "loginUrl": login_url,
+            "refreshApiUrl": refresh_api_url(),
+            # web-js writes its state cookies here; the server writes them on the same domain.
+            "cookieDomain": SessionRecipe.get_instance().config.cookie_domain or None,
+            "resubmit": resubmit,
+            "allowedOrigins": _website_origins(),
+            "maxAttempts": app_settings.MAX_REFRESH_ATTEMPTS,
+            "loopCookie": redirects.LOOP_COOKIE_NAME,
+            "windowSeconds": app_settings.REFRESH_WINDOW,
+        },
+    }
+
+
 @method_decorator(never_cache, name="dispatch")
 class RefreshSessionView(TemplateView):
     """Renders ``django_st_ssr/refresh_session.html``; ``?error=loop`` renders the loop error."""
@@ -63,38 +112,18 @@ class RefreshSessionView(TemplateView):
     template_name = "django_st_ssr/refresh_session.html"
     http_method_names = ("get", "head")
 
-    def get_target(self) -> str:
-        field = app_settings.REDIRECT_FIELD_NAME
-        return redirects.safe_target_or_fallback(self.request, self.request.GET.get(field))
-
-    def get_login_url(self, target: str) -> str:
-        signed = redirects.signed_login_url(self.request.GET.get(redirects.LOGIN_URL_PARAM))
-        url = signed or redirects.login_url()
-        return redirects.add_query(url, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        target = self.get_target()
-        login_url = self.get_login_url(target)
+        target, login_url = redirects.refresh_destinations(self.request)
         error = self.request.GET.get("error")
+        context.update(refresh_page_context(self.request, target=target, login_url=login_url))
         context.update(
             {
-                "target": target,
-                "login_url": login_url,
                 # Rebuilt from the validated target: the raw query string is never echoed.
                 "retry_url": redirects.add_query(
                     self.request.path, **{app_settings.REDIRECT_FIELD_NAME: target}
                 ),
                 "error": error if error == "loop" else None,
-                "web_js_scripts": web_js_scripts(),
-                "refresh_config": {
-                    "appInfo": web_js_app_info(),
-                    "target": target,
-                    "loginUrl": login_url,
-                    "maxAttempts": app_settings.MAX_REFRESH_ATTEMPTS,
-                    "loopCookie": redirects.LOOP_COOKIE_NAME,
-                    "windowSeconds": app_settings.REFRESH_WINDOW,
-                },
             }
         )
         return context
