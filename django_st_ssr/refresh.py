@@ -72,6 +72,9 @@ def _store(request: HttpRequest, response: HttpResponseBase, name: str, value: s
             httponly=False,
             samesite="Lax",
         )
+        # Verbatim, as document.cookie would hold it: Python's cookie quoting ("..." around a
+        # base64 value with "=" or "/") is not undone by web-js, whose atob() then fails.
+        response.cookies[name].set(name, value, value)
 
 
 def _now_ms() -> str:
@@ -294,3 +297,84 @@ def clear_session_cookies(request: HttpRequest, response: HttpResponseBase) -> N
         st_request,
         default_user_context(st_request),
     )
+
+
+# --- Sign-out that works with an expired access token -----------------------------------------
+
+
+def _handle_of_expired_token(token: str) -> str | None:
+    """The session handle of an access token whose signature is valid, expired or not.
+
+    Expiry is what the SDK's own verification stops at; the signature is what says the core
+    issued this token for that session, so it is checked with the SDK's signing keys.
+    """
+    import jwt
+    from supertokens_python.recipe.session.jwks import get_latest_keys
+    from supertokens_python.recipe.session.jwt import parse_jwt_without_signature_verification
+    from supertokens_python.recipe.session.recipe import SessionRecipe
+
+    try:
+        info = parse_jwt_without_signature_verification(token)
+        if info.version < 3 or info.kid is None:
+            return None  # pre-v3 tokens carry no key id: not worth a search through all keys
+        keys = get_latest_keys(SessionRecipe.get_instance().config, info.kid)
+        algorithm = (info.parsed_header or {}).get("alg", "RS256")
+        payload = jwt.decode(
+            token,
+            keys[0].key,
+            algorithms=[algorithm],
+            options={"verify_signature": True, "verify_exp": False},
+        )
+    except Exception:  # garbage, a forged signature, an unknown key: names no session
+        return None
+    handle = payload.get("sessionHandle")
+    return handle if isinstance(handle, str) else None
+
+
+def session_handle(request: HttpRequest) -> str | None:
+    """The handle of the session this request's access token names, even if it expired."""
+    from supertokens_python.recipe.session.constants import ACCESS_TOKEN_COOKIE_KEY
+
+    token = request.COOKIES.get(ACCESS_TOKEN_COOKIE_KEY)
+    if not token:
+        return None
+    from urllib.parse import unquote
+
+    return _handle_of_expired_token(unquote(token))
+
+
+async def asign_out(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Sign this browser out: revoke its session in the core, clear its cookies and state.
+
+    Works with an expired access token (its signature must still be valid). Returns whether a
+    session was revoked. The cookies and browser state are cleared in any case, also when the
+    core cannot be reached (then the session lives on in the core until it expires).
+    """
+    from asgiref.sync import sync_to_async
+    from supertokens_python.recipe.session.asyncio import revoke_session
+
+    from .verify import is_core_failure, logger, within_core_timeout
+
+    # The key lookup may fetch the signing keys with blocking I/O: not on the event loop.
+    handle = await sync_to_async(session_handle, thread_sensitive=False)(request)
+    revoked = False
+    if handle is not None:
+        try:
+            revoked = await within_core_timeout(revoke_session(handle))
+        except Exception as exc:
+            if not is_core_failure(exc):
+                raise
+            logger.warning("Sign-out could not revoke the session: the core is unavailable.")
+    clear_session_cookies(request, response)
+    clear_browser_state(request, response)
+    # Nothing queued on this request's session may write its cookies back afterwards.
+    if getattr(request, "supertokens", None) is not None:
+        request.supertokens.response_mutators.clear()  # type: ignore[attr-defined]
+    return revoked
+
+
+def sign_out(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """Sync twin of :func:`asign_out`."""
+    from asgiref.sync import async_to_sync
+
+    return bool(async_to_sync(asign_out)(request, response))

@@ -6,14 +6,17 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from . import redirects
+from . import redirects, refresh
 from .conf import SETTING_NAME, app_settings
 
 WEB_JS_BUNDLES = ("website", "supertokens", "session")
@@ -137,3 +140,24 @@ class RefreshSessionView(TemplateView):
 refresh_session = RefreshSessionView.as_view()
 # Django 5.1+ LoginRequiredMiddleware: this page is how a signed-out browser finds out.
 refresh_session.login_required = False  # type: ignore[attr-defined]
+
+
+@never_cache
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """POST: revoke this browser's session (even with an expired access token), clear its
+    cookies and browser state, then go to ``next`` (validated) or ``settings.LOGOUT_REDIRECT_URL``.
+
+    A POST, so Django's CSRF check applies: a link on another site cannot sign anyone out.
+    """
+    field = app_settings.LOGIN_REDIRECT_FIELD_NAME
+    target = redirects.safe_target(
+        request, request.POST.get(field) or request.GET.get(field)
+    ) or str(resolve_url(settings.LOGOUT_REDIRECT_URL or "/"))
+    response = HttpResponseRedirect(target)
+    refresh.sign_out(request, response)
+    return response
+
+
+# Django 5.1+ LoginRequiredMiddleware: signing out must work without a valid session.
+sign_out.login_required = False  # type: ignore[attr-defined]
