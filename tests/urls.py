@@ -28,6 +28,8 @@ urlpatterns = [
     path("awrite/", views.awrite_payload),
     path("athread/", views.athread),
     path("untouched/", views.untouched),
+    path("authors/", views.site_page),
+    path("auth/site-page/", views.site_page),
     path("optional-is-none/", views.optional_is_none),
     path("cbv-policy/", views.PerRequestPolicyView.as_view()),
     path("cbv/", views.ProtectedView.as_view()),

@@ -22,10 +22,13 @@ from urllib.parse import quote
 
 import pytest
 
-from . import _core_if_started, get_emulated_core, unique_email
+from . import _allow_emulator_for_this_test_run, _core_if_started, get_emulated_core, unique_email
 from .core.keys import DEFAULT_ROTATION_INTERVAL
 
 __all__ = ["LoggedInSession", "RealCore", "unique_email"]
+
+# Loaded by pytest before any settings module: test settings may start the emulated core.
+_allow_emulator_for_this_test_run()
 
 _CONTROLS = frozenset(
     {

@@ -158,6 +158,12 @@ async def athread(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(threading.get_ident()))
 
 
+@csrf_exempt
+def site_page(request: HttpRequest) -> HttpResponse:
+    """A page of the site whose path shares a prefix with, or lives under, the API base path."""
+    return HttpResponse(f"site:{request.method}:{request.path}")
+
+
 def untouched(request: HttpRequest) -> HttpResponse:
     """Never looks at request.st_session."""
     return HttpResponse("untouched")

@@ -243,3 +243,29 @@ def test_exit_status_of_a_real_process(st_core: Any, healthy: bool) -> None:
     )
     assert result.returncode == (0 if healthy else 1), result.stdout + result.stderr
     assert ("SuperTokens: OK" in result.stdout) is healthy
+
+
+def test_app_info_hosts_this_site_does_not_serve_are_a_problem(st_core: Any) -> None:
+    # The README's example domains on a development machine (ALLOWED_HOSTS of 127.0.0.1 only):
+    # every page reached on 127.0.0.1 would send its refresh to www.example.com.
+    app_info = {
+        **settings.SUPERTOKENS["APP_INFO"],
+        "api_domain": "https://www.example.com",
+        "website_domain": "https://www.example.com",
+    }
+    with with_core(st_core.url, APP_INFO=app_info), override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
+        code, out, err = run()
+        json_code, report = run_json()
+    assert code == json_code == 1
+    assert "served here       NO" in out
+    assert "api_domain host 'www.example.com' is not in ALLOWED_HOSTS" in err
+    assert report["session"]["served here"] == "NO"
+    assert len(report["problems"]) == 2  # api_domain and website_domain
+
+    with (
+        override_settings(ALLOWED_HOSTS=["127.0.0.1", ".example.com"]),
+        with_core(st_core.url, APP_INFO=app_info),
+    ):
+        code, report = run_json()
+    assert code == 0, report["problems"]
+    assert report["session"]["served here"] == "yes (ALLOWED_HOSTS)"

@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import RequestFactory
 
+from ...checks import is_emulated_core, unserved_domains
 from ...conf import app_settings
 
 # Paths of the core's HTTP API (CDI); the tenant path is one the SDK calls on every sign-in.
@@ -37,6 +38,7 @@ class CoreReport:
     cdi_version: str | None = None
     core_versions: list[str] = field(default_factory=list)
     api_key: str = "not checked"
+    emulated: bool = False
     jwks_keys: int | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -133,6 +135,7 @@ def probe_core(uri: str, api_key: str | None, timeout: float) -> CoreReport:
         report.problems.append(f"unreachable: {_reason(exc)}")
         return report
     report.reachable = True
+    report.emulated = is_emulated_core(uri, timeout)
     if status == 401:
         # A real core demands the key on everything but /hello and the JWKS.
         report.api_key = API_KEY_REJECTED if api_key else API_KEY_MISSING
@@ -231,6 +234,17 @@ class Command(BaseCommand):
             )
             problems.extend(session_problems)
         session["API key"] = "set (not shown)" if api_key else "not set"
+        try:
+            refused = unserved_domains()
+        except ImproperlyConfigured:
+            refused = {}  # already reported
+        # Pages reached at another host than APP_INFO names cannot renew their sessions.
+        session["served here"] = "yes (ALLOWED_HOSTS)" if not refused else "NO"
+        problems.extend(
+            f"APP_INFO {key} host {host!r} is not in ALLOWED_HOSTS: this site never serves it, "
+            "so the refresh page cannot renew sessions (check django_st_ssr.W005)"
+            for key, host in refused.items()
+        )
 
         if options["json"]:
             document = {
@@ -247,7 +261,10 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{len(problems)} problem(s) found", returncode=1)
         if not options["json"]:
-            self.stdout.write(self.style.SUCCESS("SuperTokens: OK"))
+            emulated = (
+                " (emulated core: tests and demos only)" if any(c.emulated for c in cores) else ""
+            )
+            self.stdout.write(self.style.SUCCESS(f"SuperTokens: OK{emulated}"))
 
     def _write_text(self, cores: list[CoreReport], session: dict[str, str]) -> None:
         def row(label: str, value: str, ok: bool = True) -> None:
@@ -259,6 +276,8 @@ class Command(BaseCommand):
             row("reachable", "yes" if core.reachable else "NO", core.reachable)
             if not core.reachable:
                 continue
+            if core.emulated:
+                row("kind", "EMULATED: in memory, no authentication (tests and demos only)", False)
             if core.api_key in (API_KEY_REJECTED, API_KEY_MISSING) and not core.core_versions:
                 row("CDI version", "not checked (the core wants a valid API key)", False)
             else:
@@ -274,4 +293,4 @@ class Command(BaseCommand):
         if session:
             self.stdout.write(self.style.MIGRATE_HEADING("Session settings (effective)"))
             for label, value in session.items():
-                row(label, value)
+                row(label, value, value != "NO")
