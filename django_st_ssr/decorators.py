@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import add_never_cache_headers
 
-from . import redirects
+from . import appinfo, redirects
 from .conf import app_settings
 from .verify import (
+    SAFE_METHODS,
     ClaimValidators,
     Outcome,
     Verification,
@@ -94,6 +95,12 @@ class SessionPolicy:
 
     def reject(self, request: HttpRequest, result: Verification) -> HttpResponseBase | None:
         """The response for a failed verification, or None (after setting st_session)."""
+        if result.outcome is Outcome.SESSION and _unchecked_cross_site_write(request, result):
+            response: HttpResponseBase = JsonResponse(
+                {"message": "cross-site request refused"}, status=403
+            )
+            add_never_cache_headers(response)
+            return response
         if result.outcome is Outcome.SESSION:
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]
@@ -172,6 +179,19 @@ class SessionPolicy:
             response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
+
+
+def _unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
+    """True for a signed-in unsafe request from another origin that no CSRF check has seen.
+
+    On a ``csrf_exempt`` view (or without CsrfViewMiddleware) Django checks nothing, and with
+    the default same-site cookies the SDK's anti-CSRF mode is "NONE": a page on a sibling
+    subdomain (same site, so the cookies go along) could post as the visitor. Where Django did
+    check, it has already compared the Origin with the host and CSRF_TRUSTED_ORIGINS.
+    """
+    if result.session is None or request.method in SAFE_METHODS:
+        return False
+    return not django_csrf_passed(request) and appinfo.is_cross_site(request)
 
 
 def _apply_sdk_mutators(
