@@ -10,9 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.apps import apps
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.module_loading import import_string
@@ -215,6 +216,53 @@ def check_sdk_debug_log(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
     ]
 
 
+def allowed_hosts() -> list[str]:
+    """ALLOWED_HOSTS as Django applies it (DEBUG with an empty list allows local hosts)."""
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return allowed
+
+
+def unserved_domains() -> dict[str, str]:
+    """APP_INFO's api_domain/website_domain hosts that ALLOWED_HOSTS refuses: {key: host}."""
+    app_info = app_settings.APP_INFO
+    if not isinstance(app_info, Mapping):
+        return {}
+    allowed = allowed_hosts()
+    refused = {}
+    for key in ("api_domain", "website_domain", "origin"):
+        origin = appinfo.origin_of(app_info.get(key))
+        if origin is None:
+            continue
+        host = appinfo.hostname_of(origin)
+        if ":" in host:
+            host = f"[{host}]"
+        if not validate_host(host, allowed):
+            refused["website_domain" if key == "origin" else key] = host
+    return refused
+
+
+@register()
+def check_domains_served(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        refused = unserved_domains()
+    except ImproperlyConfigured:
+        return []
+    if not refused:
+        return []
+    names = ", ".join(f"{key} {host!r}" for key, host in refused.items())
+    return [
+        Warning(
+            f"APP_INFO names hosts this site does not serve (not in ALLOWED_HOSTS): {names}.",
+            hint="The refresh page renews sessions by calling api_domain, and the SDK sets "
+            "cookies for it: set APP_INFO to the scheme, host and port the browser uses (for "
+            "runserver, e.g. 'http://127.0.0.1:8000'), or add the host to ALLOWED_HOSTS.",
+            id="django_st_ssr.W005",
+        )
+    ]
+
+
 @register()
 def check_time_zone(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     time_zone = settings.TIME_ZONE
@@ -239,9 +287,11 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         refresh = app_settings.REFRESH_URL
     except ImproperlyConfigured:
         return []
+    login_resolves = True
     try:
         resolve_url(login)
     except NoReverseMatch:
+        login_resolves = False
         messages.append(
             Error(
                 f"The login URL {login!r} cannot be resolved.",
@@ -272,12 +322,27 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 )
             )
     if not _routed(refresh):
+        # Every protected page redirects there: a name that does not reverse makes each of them
+        # fail with NoReverseMatch (500), a path nothing serves ends every expiry on a 404.
         messages.append(
-            Warning(
+            Error(
                 f"The refresh URL {refresh!r} is not routed.",
                 hint='Add path("", include("django_st_ssr.urls")) to your URLconf, or set '
                 f"settings.{SETTING_NAME}['REFRESH_URL'] to a page that exists.",
-                id="django_st_ssr.W003",
+                id="django_st_ssr.E008",
+            )
+        )
+    if login_resolves and not _routed(login):
+        if app_settings.LOGIN_URL is None and settings.LOGIN_URL == global_settings.LOGIN_URL:
+            where = "settings.LOGIN_URL is not set, so Django's default"
+        else:
+            where = "The login URL"
+        messages.append(
+            Warning(
+                f"{where} {login!r} is not routed: a failed refresh sends the browser to a 404.",
+                hint=f"Set settings.LOGIN_URL (or settings.{SETTING_NAME}['LOGIN_URL']) to your "
+                "sign-in page. Silence this warning if another server answers that path.",
+                id="django_st_ssr.W004",
             )
         )
     return messages

@@ -14,7 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
-from . import appinfo
+from . import appinfo, responses
+from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
     Outcome,
@@ -22,6 +23,7 @@ from .verify import (
     averify_request,
     django_csrf_passed,
     is_core_failure,
+    log_core_failure,
     logger,
     verify_request,
     within_core_timeout,
@@ -133,6 +135,7 @@ class SuperTokensMiddleware:
             raise error
         request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
         request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        note_request_origin(request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string test on whole path segments (/auth and /auth/..., never /authors), so
@@ -195,7 +198,7 @@ def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
     """
     if request.method in SAFE_METHODS or not appinfo.is_cross_site(request):
         return None
-    return JsonResponse({"message": "cross-site request refused"}, status=403)
+    return responses.cross_site_refused()
 
 
 def _malformed_body_refusal(request: HttpRequest) -> HttpResponseBase | None:
@@ -305,6 +308,7 @@ _DUPLICATE_COOKIES = "The request contains multiple session cookies"
 
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
+        log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response

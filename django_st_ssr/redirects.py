@@ -21,6 +21,10 @@ FALLBACK_TARGET = "/"
 LOOP_COOKIE_NAME = "st_ssr_refresh"
 _LOOP_SALT = "django_st_ssr.refresh-loop"
 
+# A view's own login URL travels to the refresh page signed, so the query string cannot name one.
+LOGIN_URL_PARAM = "login"
+LOGIN_URL_SALT = "django_st_ssr.login-url"
+
 
 def safe_target(
     request: HttpRequest, url: str | None, *, extra_hosts: Iterable[str] = ()
@@ -66,6 +70,20 @@ def refresh_url(override: str | None = None) -> str:
 
 def login_url(override: str | None = None) -> str:
     return str(resolve_url(override or app_settings.login_url))
+
+
+def sign_login_url(url: str) -> str:
+    return signing.dumps(url, salt=LOGIN_URL_SALT)
+
+
+def signed_login_url(value: str | None) -> str | None:
+    """The login URL a view signed with :func:`sign_login_url`, or None."""
+    if not value:
+        return None
+    try:
+        return str(signing.loads(value, salt=LOGIN_URL_SALT))
+    except signing.BadSignature:
+        return None
 
 
 def loop_error_url(refresh: str | None = None) -> str:

@@ -36,4 +36,7 @@ urlpatterns = [
     path("acbv/", views.AsyncProtectedView.as_view()),
     path("cbv-optional/", views.OptionalView.as_view()),
     path("cbv-admin/", views.AdminView.as_view()),
+    path("editors/", views.editors),
+    path("writers/", views.writers),
+    path("verify-email/", views.verify_email, name="verify-email"),
 ]
