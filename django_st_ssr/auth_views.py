@@ -26,15 +26,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
-from . import forms, redirects
+from . import forms, redirects, refresh
 from .appinfo import origin_of
 from .conf import app_settings
 from .decorators import ssr_session_required
 from .mixins import SSRSessionRequiredMixin
-from .refresh import clear_browser_state, write_browser_state
+from .refresh import write_browser_state
 from .throttle import Throttle
 
-ACCESS_TOKEN_COOKIE_KEY = "sAccessToken"
 # SuperTokens' default tenant; a view serves one tenant (its ``tenant_id``).
 DEFAULT_TENANT_ID = "public"
 # Names of the URLs in django_st_ssr.auth_urls.
@@ -207,7 +206,10 @@ class SignUpView(SessionStartMixin, FormView):  # type: ignore[type-arg]
 
 @method_decorator(never_cache, name="dispatch")
 class SignOutView(AuthViewMixin, TemplateView):
-    """GET: a page with the sign-out button; POST: revoke the session, clear its cookies."""
+    """GET: a page with the sign-out button; POST: revoke the session, clear its cookies.
+
+    The POST works with an expired access token (``django_st_ssr.refresh.sign_out``).
+    """
 
     template_name = "django_st_ssr/auth/sign_out.html"
     http_method_names = ("get", "post", "options")
@@ -227,16 +229,10 @@ class SignOutView(AuthViewMixin, TemplateView):
 
     @method_decorator(csrf_protect)
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        session = request.st_session  # type: ignore[attr-defined]
-        if session:
-            # The SDK queues the cookie clearing; the middleware writes it on this response.
-            async_to_sync(session.revoke_session)()
-        elif ACCESS_TOKEN_COOKIE_KEY in request.COOKIES:
-            # An expired access token names no session we can trust: renew it first (the GET
-            # goes through the refresh), so that the session is revoked, not merely forgotten.
-            return HttpResponseRedirect(request.get_full_path())
         response = HttpResponseRedirect(self.get_success_url())
-        clear_browser_state(request, response)
+        # Revokes the session its access token names, expired or not, and clears the cookies
+        # and the browser-side state (the same sign-out as django_st_ssr.urls' sign_out view).
+        refresh.sign_out(request, response)
         return response
 
 

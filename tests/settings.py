@@ -93,4 +93,7 @@ SUPERTOKENS = {
     ],
     # A path, not the URL name: the check tests swap in URLconfs without the auth views.
     "CLAIM_REDIRECTS": {"st-ev": "/account/verify-email/"},
+    # Most app tests describe the refresh page; the server-side refresh (the default) has its
+    # own tests (tests/app/test_server_refresh.py), which switch this per test.
+    "REFRESH_MODE": "page",
 }

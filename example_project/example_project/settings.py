@@ -90,6 +90,9 @@ SUPERTOKENS = {
     ],
     # A page that needs a verified email sends an unverified visitor to the verification page.
     "CLAIM_REDIRECTS": {"st-ev": "st_auth:verify_email"},
+    # "server" (default): an expired page is refreshed on the server, no JavaScript;
+    # "page": through the JavaScript refresh page. ST_REFRESH_MODE=page make demo tries it.
+    "REFRESH_MODE": os.environ.get("ST_REFRESH_MODE", "server"),
 }
 
 # The demo prints emails on the console, links on a line of their own (clickable in a terminal).

@@ -13,4 +13,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.reports, name="reports"),
     path("members/", views.members, name="members"),
+    path("notes/", views.notes, name="notes"),
 ]

@@ -75,3 +75,12 @@ async def reports(request: HttpRequest) -> HttpResponse:
         "year": request.GET.get("year", ""),
     }
     return render(request, "pages/reports.html", context)
+
+
+@ssr_session_required
+def notes(request: HttpRequest) -> HttpResponse:
+    # A plain Django form behind a session: submitted after the access token expired, it is
+    # relayed through the refresh (or re-sent by the refresh page) and still arrives here.
+    saved = request.POST.get("note", "") if request.method == "POST" else None
+    context = {"details": _session_details(request.st_session), "saved": saved}  # type: ignore[attr-defined]
+    return render(request, "pages/notes.html", context)

@@ -300,6 +300,23 @@ def test_sign_out_revokes_the_session_and_clears_cookies(
     assert_signed_out(client)
 
 
+def test_sign_out_with_an_expired_access_token_revokes_the_session(
+    client: Client, st_core: Any, st_login: Any
+) -> None:
+    from supertokens_python.recipe.session.asyncio import get_session_information
+
+    session = st_login(client, email=unique_email("signout-expired"))
+    st_core.expire_access_token_cookie(client)  # emulator control: a real core skips here
+    response = client.post("/account/signout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    for name in ("sAccessToken", "sRefreshToken"):
+        assert cookie_cleared(response, name)
+    # What supertokens-web-js reads says "signed out" too.
+    assert response.cookies["st-last-access-token-update"].value
+    assert async_to_sync(get_session_information)(session.session_handle) is None
+
+
 def test_sign_out_goes_to_a_safe_next_only(client: Client, st_core: Any, st_login: Any) -> None:
     st_login(client, email=unique_email("signout-next"))
     response = client.post("/account/signout/", {"next": "https://evil.example/"})
