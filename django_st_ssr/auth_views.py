@@ -31,7 +31,6 @@ from .appinfo import origin_of
 from .conf import app_settings
 from .decorators import ssr_session_required
 from .mixins import SSRSessionRequiredMixin
-from .refresh import write_browser_state
 from .throttle import Throttle
 
 # SuperTokens' default tenant; a view serves one tenant (its ``tenant_id``).
@@ -67,7 +66,7 @@ def email_verification_enabled() -> bool:
 
 
 class AuthViewMixin:
-    """What every auth view shares: its tenant, the validated ``next`` and no caching."""
+    """What every auth view shares: its tenant, the validated ``next``, the client address."""
 
     request: HttpRequest
     tenant_id: str = DEFAULT_TENANT_ID
@@ -128,7 +127,7 @@ class SessionStartMixin(AuthViewMixin):
         )
         # The middleware writes the cookies the SDK queued on the request for this session.
         response = HttpResponseRedirect(self.get_success_url())
-        write_browser_state(self.request, response, session)
+        refresh.write_browser_state(self.request, response, session)
         return response
 
 
@@ -524,7 +523,7 @@ class VerifyEmailView(SSRSessionRequiredMixin, AuthViewMixin, TemplateView):
             response: HttpResponseBase = HttpResponseRedirect(self.get_success_url())
         else:
             response = self.render_to_response(self.get_context_data(verified=False))
-        write_browser_state(request, response, session)
+        refresh.write_browser_state(request, response, session)
         return response
 
 
@@ -560,5 +559,5 @@ class VerifyEmailConfirmView(_TokenInURLMixin, AuthViewMixin, FormView):  # type
         if session:
             # The access token still says "unverified": update it now, not at the next refetch.
             async_to_sync(session.fetch_and_set_claim)(EmailVerificationClaim)
-            write_browser_state(self.request, response, session)
+            refresh.write_browser_state(self.request, response, session)
         return response
