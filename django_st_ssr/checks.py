@@ -416,3 +416,19 @@ def _routed(url: str) -> bool:
     except Resolver404:
         return False
     return True
+
+
+@register()
+def check_refresh_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        app_settings.refresh_mode  # noqa: B018
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint='"server" (the default) refreshes pages on the server; "page" uses the '
+                "JavaScript refresh page.",
+                id="django_st_ssr.E008",
+            )
+        ]
+    return []
