@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit
+from collections.abc import Iterable
 
 from django.core import signing
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import appinfo
 from .conf import app_settings
 
 FALLBACK_TARGET = "/"
@@ -27,19 +27,6 @@ _LOOP_SALT = "django_st_ssr.refresh-loop"
 LOGIN_URL_PARAM = "login"
 LOGIN_URL_SALT = "django_st_ssr.login-url"
 REFRESH_CONTEXT_MAX_AGE = 600
-
-
-def _website_hosts() -> set[str]:
-    # The refresh page may be served from the API host while pages live on the website host.
-    app_info = app_settings.APP_INFO
-    hosts: set[str] = set()
-    for key in ("website_domain", "origin"):
-        value = app_info.get(key) if isinstance(app_info, Mapping) else None
-        if isinstance(value, str) and value:
-            netloc = urlsplit(value if "//" in value else f"//{value}").netloc
-            if netloc:
-                hosts.add(netloc)
-    return hosts
 
 
 def safe_target(
@@ -57,7 +44,9 @@ def safe_target(
         return None
     if not (url.startswith("/") or url.lower().startswith(("http://", "https://"))):
         return None
-    allowed = {request.get_host(), *_website_hosts(), *extra_hosts}
+    # The refresh page may be served from the API host while pages live on the website host.
+    website = {appinfo.host_of(origin) for origin in appinfo.website_origins(request)}
+    allowed = {request.get_host(), *website, *extra_hosts}
     if not url_has_allowed_host_and_scheme(
         url, allowed_hosts=allowed, require_https=request.is_secure()
     ):
@@ -107,16 +96,15 @@ def _refresh_context(request: HttpRequest) -> tuple[str, str | None]:
     return field, str(login) if login else None
 
 
-def _on_website(url: str, host: str) -> str:
-    """A path made absolute on the website when this host is not the website (split hosts)."""
-    app_info = app_settings.APP_INFO
-    website = app_info.get("website_domain") or app_info.get("origin")
-    if not url.startswith("/") or url.startswith("//") or not isinstance(website, str):
+def _on_website(url: str, request: HttpRequest) -> str:
+    """A path made absolute on the website when this request reached another host (the API)."""
+    if not url.startswith("/") or url.startswith("//"):
         return url
-    parts = urlsplit(website if "//" in website else f"//{website}")
-    if not parts.netloc or parts.netloc.lower() == host.lower():
+    websites = sorted(appinfo.website_origins(request))
+    here = appinfo.origin_of(f"{request.scheme}://{request.get_host()}")
+    if not websites or here in websites:
         return url
-    return f"{parts.scheme or 'https'}://{parts.netloc}{url}"
+    return websites[0] + url
 
 
 def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> tuple[str, str]:
@@ -130,8 +118,7 @@ def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> t
     target = safe_target_or_fallback(request, request.GET.get(field))
     login = signed_login or login_url()
     if on_website:
-        host = request.get_host()
-        target, login = _on_website(target, host), _on_website(login, host)
+        target, login = _on_website(target, request), _on_website(login, request)
     return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 
