@@ -275,6 +275,7 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
 
     from . import refresh
 
+    # Before the SDK's matching: its refresh API is POST-only, this GET (or relayed form) is ours.
     if refresh.is_refresh_navigation(request):
         return await refresh.answer_refresh_navigation(request)
     st = Supertokens.get_instance()

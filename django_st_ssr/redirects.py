@@ -96,15 +96,15 @@ def _refresh_context(request: HttpRequest) -> tuple[str, str | None]:
     return field, str(login) if login else None
 
 
-def _on_website(url: str, host: str) -> str:
-    """A path made absolute on the website when this host is not the website (split hosts)."""
-    app_info = app_settings.APP_INFO
-    website = appinfo.origin_of(app_info.get("website_domain") or app_info.get("origin"))
-    if not url.startswith("/") or url.startswith("//") or website is None:
+def _on_website(url: str, request: HttpRequest) -> str:
+    """A path made absolute on the website when this request reached another host (the API)."""
+    if not url.startswith("/") or url.startswith("//"):
         return url
-    if appinfo.host_of(website) == host.lower():
+    websites = sorted(appinfo.website_origins(request))
+    here = appinfo.origin_of(f"{request.scheme}://{request.get_host()}")
+    if not websites or here in websites:
         return url
-    return f"{website}{url}"
+    return websites[0] + url
 
 
 def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> tuple[str, str]:
@@ -118,8 +118,7 @@ def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> t
     target = safe_target_or_fallback(request, request.GET.get(field))
     login = signed_login or login_url()
     if on_website:
-        host = request.get_host()
-        target, login = _on_website(target, host), _on_website(login, host)
+        target, login = _on_website(target, request), _on_website(login, request)
     return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 
