@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 from supertokens_python.recipe.emailpassword.interfaces import (
     EmailAlreadyExistsError,
@@ -20,7 +20,7 @@ from supertokens_python.recipe.session.syncio import create_new_session
 
 from django_st_ssr import ssr_session_required
 
-from .forms import CredentialsForm, SignUpForm
+from .forms import CredentialsForm, NoteForm, SignUpForm
 
 # A single-tenant app: SuperTokens' default tenant.
 TENANT_ID = "public"
@@ -127,3 +127,19 @@ async def reports(request: HttpRequest) -> HttpResponse:
         "year": request.GET.get("year", ""),
     }
     return render(request, "pages/reports.html", context)
+
+
+@ssr_session_required
+def notes(request: HttpRequest) -> HttpResponse:
+    # A plain Django form behind a session: what a user typed must survive an access token that
+    # expired while the form was open. Nothing is stored; the note comes back in the redirect.
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        query = urlencode({"saved": form.cleaned_data["note"]})
+        return HttpResponseRedirect(f"{reverse('notes')}?{query}")
+    context = {
+        "details": _session_details(request.st_session),  # type: ignore[attr-defined]
+        "form": form,
+        "saved": request.GET.get("saved", ""),
+    }
+    return render(request, "pages/notes.html", context)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from . import journeys
 from .harness import (
     ARTIFACTS,
     CHROMIUM,
@@ -106,10 +107,11 @@ def _wait_until_serving(server: ExampleServer) -> None:
     pytest.fail(f"{server.kind} server did not start:\n{server.log_tail()}", pytrace=False)
 
 
-@pytest.fixture(scope="session", params=["wsgi", "asgi"])
-def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[ExampleServer]:
-    """The example project served on 127.0.0.1, once per server kind for the whole run."""
-    kind: str = request.param
+@contextlib.contextmanager
+def serve_example(
+    kind: str, st_core: Any, extra_env: dict[str, str] | None = None
+) -> Iterator[ExampleServer]:
+    """Run the example project under ``kind`` ("wsgi" or "asgi") on a free port until exit."""
     port = free_port()
     url = f"http://{HOST}:{port}"
     env = {
@@ -121,9 +123,11 @@ def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[Exa
         "SUPERTOKENS_API_KEY": st_core.api_key or "",
         "SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP": "1",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / f"{kind}-server.log"
+    label = "-".join([kind, *(extra_env or {}).values()])
+    log_path = ARTIFACTS / f"{label}-server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             _server_command(kind, port),
@@ -145,28 +149,32 @@ def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[Exa
             process.wait()
 
 
-@pytest.fixture
-def browser(
-    request: pytest.FixtureRequest,
-    example_server: ExampleServer,
-    chromium_executable: str,
-    tmp_path: Path,
+@pytest.fixture(scope="session", params=["wsgi", "asgi"])
+def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[ExampleServer]:
+    """The example project served on 127.0.0.1, once per server kind for the whole run."""
+    with serve_example(request.param, st_core) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def open_browser(
+    server: ExampleServer, chromium_executable: str, profile: Path
 ) -> Iterator[Browser]:
-    """A fresh headless Chromium on the example; requests leaving 127.0.0.1 are recorded and
+    """A fresh headless Chromium on ``server``; requests leaving 127.0.0.1 are recorded and
     aborted, dialogs recorded and dismissed."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
+            str(profile),
             executable_path=chromium_executable,
             headless=True,
             args=CHROMIUM_ARGS,
-            base_url=example_server.url,
+            base_url=server.url,
             viewport={"width": 1000, "height": 640},
         )
         try:
-            browser = Browser(context, example_server)
+            browser = Browser(context, server)
 
             def keep_on_host(route: Any) -> None:
                 if urlsplit(route.request.url).hostname == HOST:
@@ -178,15 +186,27 @@ def browser(
             context.route("**/*", keep_on_host)
             browser.watch(browser.page)
             yield browser
-            report = getattr(request.node, "report_call", None)
-            if report is not None and report.failed:
-                _keep_evidence(request.node, browser)
         finally:
             context.close()
 
 
-def _keep_evidence(node: pytest.Item, browser: Browser) -> None:
-    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in node.name)
+@pytest.fixture
+def browser(
+    request: pytest.FixtureRequest,
+    example_server: ExampleServer,
+    chromium_executable: str,
+    tmp_path: Path,
+) -> Iterator[Browser]:
+    """A fresh headless Chromium on the example (see ``open_browser``)."""
+    with open_browser(example_server, chromium_executable, tmp_path / "chromium-profile") as b:
+        yield b
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            keep_evidence(request.node, b)
+
+
+def keep_evidence(node: pytest.Item, browser: Browser, suffix: str = "") -> None:
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in node.name + suffix)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for index, page in enumerate(browser.context.pages):
         # A crashed tab must not hide the test's own failure.
@@ -197,4 +217,7 @@ def _keep_evidence(node: pytest.Item, browser: Browser) -> None:
 
 
 def pytest_report_header() -> list[str]:
-    return [f"browser tests: {CHROMIUM}, example served from {EXAMPLE_DIR.relative_to(REPO)}"]
+    return [
+        f"browser tests: {CHROMIUM}, example served from {EXAMPLE_DIR.relative_to(REPO)}",
+        f"journeys: JOURNEY_SEED={journeys.SEED}, {journeys.WALKS} walks x {journeys.STEPS} steps",
+    ]
