@@ -41,11 +41,13 @@ from .helpers import (
     revoke_session,
 )
 
-REFRESH_PAGE = "/refresh-session/"
 REFRESH_API = "/auth/session/refresh"
 SIGN_IN = "/signin/"
 # Pages behind @ssr_session_required (GET /signout/ is the sign-out confirmation).
 PROTECTED = frozenset({"/dashboard/", "/reports/", "/notes/", "/signout/"})
+# A loaded page that is not one of the refresh steps (they hold the refresh script's config).
+SETTLED = """() => location.protocol.startsWith("http") && document.readyState === "complete"
+    && !document.getElementById("django-st-ssr-config")"""
 # Round trips a navigation may take after its first request (page -> refresh -> page).
 MAX_ROUND_TRIPS = 3
 
@@ -96,6 +98,7 @@ class Trip:
     documents: list[tuple[str, str]] = field(default_factory=list)  # (method, url), main frame
     refresh_calls: list[str] = field(default_factory=list)  # fetch()es of the refresh API
     responses: list[tuple[str, int, str]] = field(default_factory=list)  # url, status, type
+    failed_resources: list[tuple[str, int]] = field(default_factory=list)  # not documents
     console_errors: list[str] = field(default_factory=list)
 
     @property
@@ -134,9 +137,13 @@ class Journey:
             if request.is_navigation_request() and request.frame == page.main_frame:
                 kind = response.headers.get("content-type", "")
                 self.trip.responses.append((response.url, response.status, kind))
+            elif response.status >= 400:
+                self.trip.failed_resources.append((response.url, response.status))
 
         def on_console(message: Any) -> None:
-            if message.type == "error":
+            # Chromium's own "Failed to load resource" lines are network answers, judged from
+            # the responses themselves (failed_resources, the page shown) rather than here.
+            if message.type == "error" and not message.text.startswith("Failed to load resource"):
                 where = message.location.get("url", "") if message.location else ""
                 self.trip.console_errors.append(f"{message.text} ({where})")
 
@@ -150,12 +157,23 @@ class Journey:
         self.trip = Trip()
         before = self.snapshot()
         start()
-        page.wait_for_url(
-            lambda url: urlsplit(url).path != REFRESH_PAGE, wait_until="load", timeout=10_000
-        )
+        self.settle(page)
         trip = self.trip
         self.check_trip(page, trip, before)
         return trip
+
+    def settle(self, page: Any) -> None:
+        """Wait for a loaded page that is not a refresh step.
+
+        The refresh page, and the page that sends a form again after renewing the session, carry
+        the refresh script's configuration and go on by themselves; a page that keeps it (loop
+        or error state) never settles, which fails the walk.
+        """
+        try:
+            page.wait_for_function(SETTLED, timeout=10_000)
+        except Exception as exc:
+            text = page.inner_text("body")[:300] if page.url.startswith("http") else ""
+            raise self.fail(f"did not settle on a page: stuck on {page.url}: {text!r}") from exc
 
     def go(self, page: Any, path: str) -> Trip:
         return self.act(page, lambda: page.goto(path, wait_until="commit"))
@@ -197,12 +215,14 @@ class Journey:
                 status < 500 and kind.startswith("text/html"),
                 f"the page shown is {status} {kind!r} ({url}), not an HTML page",
             )
-        errors = trip.console_errors
+        self.check(not trip.console_errors, f"console errors: {trip.console_errors}")
+        failed = trip.failed_resources
         if not before.valid_refresh_token:
-            # Chromium logs the refresh API's 401 for a dead session (the JavaScript refresh
-            # page's designed answer): a network message, not a script error.
-            errors = [e for e in errors if not (" 401 " in e and e.endswith(f"{REFRESH_API})"))]
-        self.check(not errors, f"console errors: {errors}")
+            # The refresh API's 401 for a dead session is the JavaScript refresh page's answer.
+            failed = [
+                (u, s) for u, s in failed if not (s == 401 and urlsplit(u).path == REFRESH_API)
+            ]
+        self.check(not failed, f"requests failed: {failed}")
 
     def check_identity(self, page: Any, before: Model, trip: Trip) -> None:
         """Issue 10's two promises, judged by what the browser held before the action."""
