@@ -25,6 +25,7 @@ import json
 import os
 import random
 import secrets
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,6 +121,7 @@ class Journey:
         self.label = label
         self.model = Model()
         self.log: list[str] = []
+        self.kinds: Counter[str] = Counter()
         self.trip = Trip()
         self.watch(browser.page)
 
@@ -328,6 +330,7 @@ class Journey:
         for _ in range(count):
             names, weights = zip(*self.enabled())
             name = self.rng.choices(names, weights)[0]
+            self.kinds[name] += 1
             getattr(self, name)()
 
     def step(self, text: str) -> None:
