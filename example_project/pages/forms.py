@@ -17,7 +17,3 @@ class SignUpForm(CredentialsForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters.",
     )
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(max_length=200)

@@ -16,11 +16,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +35,7 @@ from .harness import (
     WEB_JS_MANIFEST,
     Browser,
     ExampleServer,
-    free_port,
+    serve_example,
 )
 
 _outcomes: Counter[str] = Counter()
@@ -85,96 +80,39 @@ def chromium_executable() -> str:
     return str(path)
 
 
-def _server_command(kind: str, port: int) -> list[str]:
-    if kind == "asgi":
-        app = "example_project.asgi:application"
-        return [sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
-    return [sys.executable, "manage.py", "runserver", f"{HOST}:{port}", "--noreload"]
-
-
-def _wait_until_serving(server: ExampleServer) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"{server.kind} server exited:\n{server.log_tail()}", pytrace=False)
-        try:
-            urllib.request.urlopen(server.url + "/", timeout=2).close()
-            return
-        except urllib.error.HTTPError as exc:
-            pytest.fail(f"{server.kind} server answered {exc.code}:\n{server.log_tail()}")
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"{server.kind} server did not start:\n{server.log_tail()}", pytrace=False)
-
-
-@contextlib.contextmanager
-def serve_example(
-    kind: str, st_core: Any, extra_env: dict[str, str] | None = None
-) -> Iterator[ExampleServer]:
-    """Run the example project under ``kind`` ("wsgi" or "asgi") on a free port until exit."""
-    port = free_port()
-    url = f"http://{HOST}:{port}"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        "DJANGO_SETTINGS_MODULE": "example_project.settings",
-        "EXAMPLE_SITE_URL": url,
-        "SUPERTOKENS_CONNECTION_URI": st_core.url,
-        "SUPERTOKENS_API_KEY": st_core.api_key or "",
-        "SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP": "1",
-        "PYTHONUNBUFFERED": "1",
-        **(extra_env or {}),
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    label = "-".join([kind, *(extra_env or {}).values()])
-    log_path = ARTIFACTS / f"{label}-server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            _server_command(kind, port),
-            cwd=EXAMPLE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = ExampleServer(kind, url, process, log_path)
-    try:
-        _wait_until_serving(server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="session", params=["wsgi", "asgi"])
 def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[ExampleServer]:
-    """The example project served on 127.0.0.1, once per server kind for the whole run."""
-    with serve_example(request.param, st_core) as server:
+    """The example project served on 127.0.0.1, once per server kind for the whole run.
+
+    These single-scenario tests describe the JavaScript refresh page (REFRESH_MODE "page");
+    test_refresh_modes.py serves the example in both modes.
+    """
+    with serve_example(request.param, st_core, "page") as server:
         yield server
 
 
-@contextlib.contextmanager
-def open_browser(
-    server: ExampleServer, chromium_executable: str, profile: Path
+@pytest.fixture
+def browser(
+    request: pytest.FixtureRequest,
+    example_server: ExampleServer,
+    chromium_executable: str,
+    tmp_path: Path,
 ) -> Iterator[Browser]:
-    """A fresh headless Chromium on ``server``; requests leaving 127.0.0.1 are recorded and
+    """A fresh headless Chromium on the example; requests leaving 127.0.0.1 are recorded and
     aborted, dialogs recorded and dismissed."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(profile),
+            str(tmp_path / "chromium-profile"),
             executable_path=chromium_executable,
             headless=True,
             args=CHROMIUM_ARGS,
-            base_url=server.url,
+            base_url=example_server.url,
             viewport={"width": 1000, "height": 640},
         )
         try:
-            browser = Browser(context, server)
+            browser = Browser(context, example_server)
 
             def keep_on_host(route: Any) -> None:
                 if urlsplit(route.request.url).hostname == HOST:
@@ -186,27 +124,15 @@ def open_browser(
             context.route("**/*", keep_on_host)
             browser.watch(browser.page)
             yield browser
+            report = getattr(request.node, "report_call", None)
+            if report is not None and report.failed:
+                _keep_evidence(request.node, browser)
         finally:
             context.close()
 
 
-@pytest.fixture
-def browser(
-    request: pytest.FixtureRequest,
-    example_server: ExampleServer,
-    chromium_executable: str,
-    tmp_path: Path,
-) -> Iterator[Browser]:
-    """A fresh headless Chromium on the example (see ``open_browser``)."""
-    with open_browser(example_server, chromium_executable, tmp_path / "chromium-profile") as b:
-        yield b
-        report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed:
-            keep_evidence(request.node, b)
-
-
-def keep_evidence(node: pytest.Item, browser: Browser, suffix: str = "") -> None:
-    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in node.name + suffix)
+def _keep_evidence(node: pytest.Item, browser: Browser) -> None:
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in node.name)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for index, page in enumerate(browser.context.pages):
         # A crashed tab must not hide the test's own failure.

@@ -26,3 +26,13 @@ def post(core: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
 def jwt_part(token: str, index: int) -> dict[str, Any]:
     part = token.split(".")[index]
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))  # type: ignore[no-any-return]
+
+
+def call(core: Any, method: str, path: str, body: Any = None) -> httpx.Response:
+    """One raw request with the core's headers, whatever it answers."""
+    return httpx.request(method, core.url + path, json=body, headers=headers(core))
+
+
+def text(response: httpx.Response) -> str:
+    """A plain-text answer without the newline the real core's println adds."""
+    return response.text.removesuffix("\n")
