@@ -105,6 +105,16 @@ def is_form_post(request: HttpRequest) -> bool:
     return request.method == "POST" and _wants_html(request, default=False)
 
 
+def cross_site_refused() -> HttpResponseBase:
+    """An unsafe request that a page of an untrusted origin made (see ``appinfo.is_cross_site``).
+
+    The answer of the /auth guard and of protected views no Django CSRF check has seen.
+    """
+    response = JsonResponse({"message": "cross-site request refused"}, status=403)
+    add_never_cache_headers(response)
+    return response
+
+
 def refresh_required(
     request: HttpRequest,
     *,

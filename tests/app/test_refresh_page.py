@@ -382,11 +382,6 @@ def test_fetch_requests_do_not_count_towards_the_loop(st_core):
 
 
 def test_refresh_page_is_public_under_login_required_middleware(st_core, settings):
-    pytest.importorskip("django.contrib.auth.middleware", reason="Django 5.1+")
-    from django.contrib.auth import middleware
-
-    if not hasattr(middleware, "LoginRequiredMiddleware"):
-        pytest.skip("LoginRequiredMiddleware is Django 5.1+")
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE[:-1],
         "django.contrib.auth.middleware.AuthenticationMiddleware",
