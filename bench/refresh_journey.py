@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/refresh_journey.py            # 25 refreshes per mode, runserver
     .venv/bin/python bench/refresh_journey.py --server asgi --refreshes 40
+    .venv/bin/python bench/refresh_journey.py --cold     # the HTTP cache emptied before each
 
 Two copies of the example project run side by side (``ST_REFRESH_MODE=server`` and ``=page``)
 against one core: the emulated one started here, or the real one named by ``ST_CORE_URI``
@@ -11,7 +12,9 @@ of that navigation to the load of the dashboard shown again: the requests the br
 (network and cache), the bytes it received over the network (headers and bodies, as Chromium
 counts them) and the milliseconds. Every refresh is checked (same session, new access token,
 the page asked for) before it counts. Caches are warm (one unmeasured refresh per mode first),
-as for a visitor coming back to the site. Medians are printed; nothing here asserts on time.
+as for a visitor coming back to the site, unless ``--cold`` empties the HTTP cache before each
+refresh (a first visit to the refresh page then downloads supertokens-web-js). Medians are
+printed; nothing here asserts on time.
 
 Expiry: with the emulated core the access token cookie is replaced by a validly signed copy
 whose ``exp`` has passed; a real core cannot mint one, so the cookie is dropped (the SDK then
@@ -167,8 +170,8 @@ def access_token(context: Any) -> str | None:
 class Visitor:
     """One signed-up visitor of one example server, in its own browser context."""
 
-    def __init__(self, browser: Any, url: str, mode: str, core: Any) -> None:
-        self.mode, self.core = mode, core
+    def __init__(self, browser: Any, url: str, mode: str, core: Any, cold: bool) -> None:
+        self.mode, self.core, self.cold = mode, core, cold
         self.context = browser.new_context(base_url=url)
         self.page = self.context.new_page()
         self.page.set_default_timeout(20_000)
@@ -181,9 +184,9 @@ class Visitor:
             raise RuntimeError(f"sign-up ended on {self.page.url}")
         self.handle = session_handle(self.context)
         self.recorder = Recorder()
-        cdp = self.context.new_cdp_session(self.page)
-        self.recorder.attach(cdp)
-        cdp.send("Network.enable")
+        self.cdp = self.context.new_cdp_session(self.page)
+        self.recorder.attach(self.cdp)
+        self.cdp.send("Network.enable")
 
     def expire(self) -> None:
         # An access token lives far longer than the loop guard's window (REFRESH_WINDOW): by the
@@ -203,6 +206,8 @@ class Visitor:
     def refresh(self) -> Sample:
         self.expire()
         before = access_token(self.context)
+        if self.cold:
+            self.cdp.send("Network.clearBrowserCache")
         self.recorder.requests.clear()
         start = time.perf_counter()
         self.page.goto(TARGET, wait_until="commit")
@@ -256,6 +261,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--refreshes", type=int, default=25, help="per mode (default 25)")
     parser.add_argument("--server", choices=("wsgi", "asgi"), default="wsgi")
+    parser.add_argument("--cold", action="store_true", help="empty the HTTP cache before each")
     args = parser.parse_args()
     if args.refreshes < 1:
         parser.error("--refreshes must be at least 1")
@@ -281,7 +287,7 @@ def main() -> None:
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         stack.callback(browser.close)
-        visitors = {mode: Visitor(browser, urls[mode], mode, core) for mode in MODES}
+        visitors = {mode: Visitor(browser, urls[mode], mode, core, args.cold) for mode in MODES}
         for visitor in visitors.values():
             visitor.refresh()  # warm the caches; not counted
         samples: dict[str, list[Sample]] = {mode: [] for mode in MODES}
@@ -293,7 +299,7 @@ def main() -> None:
     print(
         f"Expired access token -> {TARGET} shown again; {args.refreshes} refreshes per mode, "
         f"{args.server} ({'runserver' if args.server == 'wsgi' else 'uvicorn'}), {core_name}, "
-        f"Chromium headless, warm cache, medians:"
+        f"Chromium headless, {'cold' if args.cold else 'warm'} cache, medians:"
     )
     print(table(samples))
 
