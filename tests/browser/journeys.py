@@ -110,8 +110,9 @@ class Trip:
         return len(self.documents) + len(self.refresh_calls) - 1
 
     @property
-    def first_path(self) -> str | None:
-        return path_of(self.documents[0][1]) if self.documents else None
+    def asked_for(self) -> str | None:
+        """The path the action asked for (its first request), before any redirect."""
+        return urlsplit(self.documents[0][1]).path if self.documents else None
 
 
 class Journey:
@@ -237,8 +238,9 @@ class Journey:
         """Issue 10's two promises, judged by what the browser held before the action."""
         final = path_of(page.url)
         if before.valid_refresh_token and urlsplit(page.url).path == SIGN_IN:
+            # Unless it asked for the sign-in page itself (or Back restored it from the cache).
             self.check(
-                urlsplit(trip.documents[0][1]).path == SIGN_IN if trip.documents else True,
+                trip.asked_for in (SIGN_IN, None),
                 f"a browser holding a valid refresh token ended on the sign-in page: {final}",
             )
         if not before.may_see_protected:
