@@ -1,7 +1,9 @@
 """The one accessor over ``settings.SUPERTOKENS``.
 
 Every value is read at use time, so ``override_settings(SUPERTOKENS=...)`` just works. Defaults live
-here and nowhere else. Bad values raise ``ImproperlyConfigured`` naming the key; ``checks.py`` turns
+here and nowhere else. The dict is validated once per dict object, not on every read: a new
+object (``override_settings``, or any assignment) and Django's ``setting_changed`` signal both
+start again. Bad values raise ``ImproperlyConfigured`` naming the key; ``checks.py`` turns
 the same errors into system-check messages.
 """
 
@@ -12,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 
 SETTING_NAME = "SUPERTOKENS"
 
@@ -61,8 +64,25 @@ SESSION_DEFAULTS: dict[str, Any] = {
 }
 
 
+# The last dict that passed validation. Reads compare identity only: validating the whole dict
+# on every read cost more than some of the requests that read it.
+_validated: Mapping[str, Any] | None = None
+
+
+def _forget(*, setting: str, **_kwargs: Any) -> None:
+    global _validated
+    if setting == SETTING_NAME:
+        _validated = None
+
+
+setting_changed.connect(_forget)
+
+
 def _setting() -> Mapping[str, Any]:
+    global _validated
     value = getattr(settings, SETTING_NAME, None)
+    if value is _validated and _validated is not None:
+        return _validated
     if value is None:
         raise ImproperlyConfigured(f"settings.{SETTING_NAME} is missing.")
     if not isinstance(value, Mapping):
@@ -72,6 +92,7 @@ def _setting() -> Mapping[str, Any]:
         raise ImproperlyConfigured(
             f"settings.{SETTING_NAME} has unknown key(s): {', '.join(sorted(unknown))}."
         )
+    _validated = value
     return value
 
 
