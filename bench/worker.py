@@ -241,9 +241,12 @@ def count(spec: dict[str, Any]) -> dict[str, Any]:
     marks.bench_start()
     iterations(spec, spec["warm_up"], spec["window"], check)
     marks.bench_stop()
-    for step, status, body in check:
-        if status != step["status"] or not body.startswith(step.get("body", "").encode()):
-            raise RuntimeError(f"{step['method']} {step['path']} answered {status}: {body[:200]!r}")
+    for n, (step, status, body) in enumerate(check):
+        if status != step["status"] or not body.startswith(step["body"].encode()):
+            raise RuntimeError(
+                f"response {n}: {step['method']} {step['path']} answered {status} {body[:200]!r}, "
+                f"not {step['status']} {step['body']!r}"
+            )
     return {"iterations": spec["window"], "checked": len(check)}
 
 
