@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit
+from collections.abc import Iterable
 
 from django.core import signing
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import resolve_url
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
+from . import appinfo
 from .conf import app_settings
 
 FALLBACK_TARGET = "/"
@@ -21,18 +24,9 @@ FALLBACK_TARGET = "/"
 LOOP_COOKIE_NAME = "st_ssr_refresh"
 _LOOP_SALT = "django_st_ssr.refresh-loop"
 
-
-def _website_hosts() -> set[str]:
-    # The refresh page may be served from the API host while pages live on the website host.
-    app_info = app_settings.APP_INFO
-    hosts: set[str] = set()
-    for key in ("website_domain", "origin"):
-        value = app_info.get(key) if isinstance(app_info, Mapping) else None
-        if isinstance(value, str) and value:
-            netloc = urlsplit(value if "//" in value else f"//{value}").netloc
-            if netloc:
-                hosts.add(netloc)
-    return hosts
+# A view's own login URL travels to the refresh page signed, so the query string cannot name one.
+LOGIN_URL_PARAM = "login"
+LOGIN_URL_SALT = "django_st_ssr.login-url"
 
 
 def safe_target(
@@ -50,7 +44,9 @@ def safe_target(
         return None
     if not (url.startswith("/") or url.lower().startswith(("http://", "https://"))):
         return None
-    allowed = {request.get_host(), *_website_hosts(), *extra_hosts}
+    # The refresh page may be served from the API host while pages live on the website host.
+    website = {appinfo.host_of(origin) for origin in appinfo.website_origins(request)}
+    allowed = {request.get_host(), *website, *extra_hosts}
     if not url_has_allowed_host_and_scheme(
         url, allowed_hosts=allowed, require_https=request.is_secure()
     ):
@@ -71,12 +67,51 @@ def add_query(url: str, **params: str) -> str:
     return f"{base}?{querystring.urlencode(safe='/')}"
 
 
+# resolve_url() reverses a URL name (and tries to, and fails for, a path or URL): 150-190k
+# instructions on every redirect to the refresh page. Its answers are kept per URL conf, script
+# prefix and language (what a reverse depends on), and forgotten when any setting changes.
+_resolved: dict[tuple[object, ...], str] = {}
+_MAX_RESOLVED = 256
+
+
+def _forget_resolved(**_kwargs: object) -> None:
+    _resolved.clear()
+
+
+setting_changed.connect(_forget_resolved)
+
+
+def _resolve(to: str) -> str:
+    key = (to, get_urlconf(), get_script_prefix(), get_language())
+    url = _resolved.get(key)
+    if url is None:
+        url = str(resolve_url(to))
+        if len(_resolved) >= _MAX_RESOLVED:
+            _resolved.clear()
+        _resolved[key] = url
+    return url
+
+
 def refresh_url(override: str | None = None) -> str:
-    return str(resolve_url(override or app_settings.REFRESH_URL))
+    return _resolve(override or app_settings.REFRESH_URL)
 
 
 def login_url(override: str | None = None) -> str:
-    return str(resolve_url(override or app_settings.login_url))
+    return _resolve(override or app_settings.login_url)
+
+
+def sign_login_url(url: str) -> str:
+    return signing.dumps(url, salt=LOGIN_URL_SALT)
+
+
+def signed_login_url(value: str | None) -> str | None:
+    """The login URL a view signed with :func:`sign_login_url`, or None."""
+    if not value:
+        return None
+    try:
+        return str(signing.loads(value, salt=LOGIN_URL_SALT))
+    except signing.BadSignature:
+        return None
 
 
 def loop_error_url(refresh: str | None = None) -> str:
@@ -100,6 +135,8 @@ def _page_tag(request: HttpRequest) -> str:
 def _read_attempts(request: HttpRequest) -> tuple[int, int]:
     """(count, first attempt) of this page's current window; (0, now) when there is none."""
     now = int(time.time())
+    if LOOP_COOKIE_NAME not in request.COOKIES:
+        return 0, now  # the common case, without the KeyError get_signed_cookie raises
     try:
         value = request.get_signed_cookie(
             LOOP_COOKIE_NAME, salt=_LOOP_SALT, max_age=app_settings.REFRESH_WINDOW
