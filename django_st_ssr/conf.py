@@ -1,10 +1,11 @@
 """The one accessor over ``settings.SUPERTOKENS``.
 
-Every value is read at use time, so ``override_settings(SUPERTOKENS=...)`` just works. Defaults live
-here and nowhere else. The dict is validated once per dict object, not on every read: a new
-object (``override_settings``, or any assignment) and Django's ``setting_changed`` signal both
-start again. Bad values raise ``ImproperlyConfigured`` naming the key; ``checks.py`` turns
-the same errors into system-check messages.
+Defaults live here and nowhere else. A value is looked up once and then kept (a read on every
+request is an attribute access, not a validation of the whole dict); Django's ``setting_changed``
+signal, which ``override_settings`` and pytest-django's ``settings`` fixture send, forgets them
+all, so ``override_settings(SUPERTOKENS=...)`` just works. (Like Django's own settings, the dict is
+not meant to change at run time otherwise.) Bad values raise ``ImproperlyConfigured`` naming the
+key; ``checks.py`` turns the same errors into system-check messages.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def _forget(*, setting: str, **_kwargs: Any) -> None:
     global _validated
     if setting == SETTING_NAME:
         _validated = None
+        vars(app_settings).clear()
 
 
 setting_changed.connect(_forget)
@@ -100,11 +102,13 @@ class Settings:
     """Attribute access to the effective values: ``app_settings.CONNECTION_URI``."""
 
     def __getattr__(self, name: str) -> Any:
+        # Only called for a name not read since the last setting_changed.
         if name not in DEFAULTS:
             raise AttributeError(name)
         value = _setting().get(name, DEFAULTS[name])
         if value is REQUIRED:
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}[{name!r}] is required.")
+        self.__dict__[name] = value
         return value
 
     @property

@@ -29,6 +29,7 @@ import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import unquote
 
 import jwt
 from supertokens_python.framework.django.django_request import DjangoRequest
@@ -42,7 +43,6 @@ from supertokens_python.recipe.session.access_token import (
 from supertokens_python.recipe.session.constants import ANTI_CSRF_HEADER_KEY
 from supertokens_python.recipe.session.cookie_and_header import (
     build_front_token,
-    get_token,
     has_multiple_cookies_for_token_type,
 )
 from supertokens_python.recipe.session.interfaces import ReqResInfo
@@ -103,8 +103,7 @@ def clear_cache() -> None:
 
 
 def _overridden(impl: RecipeImplementation) -> bool:
-    own = vars(impl)
-    return any(name in own for name in _ACCEPT_PATH_METHODS)
+    return not vars(impl).keys().isdisjoint(_ACCEPT_PATH_METHODS)
 
 
 def _remember(token: str, entry: _Verified) -> None:
@@ -247,14 +246,15 @@ def decide(
     # A subclass or an instance override may change any step: only the stock class is known.
     if type(impl) is not RecipeImplementation or _overridden(impl):
         return None
-    cookies = request.COOKIES
     # The SDK prefers a valid bearer token to the cookie (it reads both of these keys), and
     # treats a legacy cookie as "refresh first".
     if "HTTP_AUTHORIZATION" in request.META or "AUTHORIZATION" in request.META:
         return None
+    cookies = request.COOKIES
     if LEGACY_COOKIE in cookies:
         return None
-    if ACCESS_COOKIE not in cookies:
+    value = cookies.get(ACCESS_COOKIE)
+    if value is None:
         # No token where the SDK looks: it decides this before anything else (and the anti-CSRF
         # check is off without a token).
         return NO_TOKEN
@@ -268,7 +268,7 @@ def decide(
     wrapper = DjangoRequest(request)
     if _has_duplicate_access_cookie(wrapper):
         return None
-    token = get_token(wrapper, "access", "cookie")
+    token = unquote(value)  # what the SDK's get_token(request, "access", "cookie") returns
     if not token:
         return None
 

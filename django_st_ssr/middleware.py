@@ -60,16 +60,16 @@ def _remember(request: HttpRequest, result: Verification) -> SessionContainer | 
 
 
 def get_session(request: HttpRequest) -> SessionContainer | None:
-    cached = getattr(request, "_st_session", _UNSET)
+    cached = vars(request).get("_st_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     return _remember(request, verify_request(request, **_lazy_kwargs(request)))
 
 
 async def aget_session(request: HttpRequest) -> SessionContainer | None:
-    cached = getattr(request, "_st_session", _UNSET)
+    cached = vars(request).get("_st_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
 
 
@@ -175,13 +175,15 @@ class SuperTokensMiddleware:
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
-        if hasattr(request, "_st_session"):
+        # The request's own attributes, read without the AttributeError a missing one costs.
+        attributes = vars(request)
+        if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
             if response.has_header("Vary"):
                 patch_vary_headers(response, ("Cookie",))
             else:
                 response.headers["Vary"] = "Cookie"  # what patch_vary_headers writes, for less
-        session = getattr(request, "supertokens", None)
+        session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):
             return response

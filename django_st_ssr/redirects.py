@@ -6,6 +6,7 @@ import hashlib
 import time
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from django.core import signing
 from django.core.signals import setting_changed
@@ -61,6 +62,12 @@ def safe_target_or_fallback(request: HttpRequest, url: str | None) -> str:
 def add_query(url: str, **params: str) -> str:
     """``url`` with ``params`` added to its query string (like Django's redirect_to_login)."""
     base, _, query = url.partition("?")
+    if not query:
+        # What QueryDict(mutable=True) and urlencode(safe="/") below produce, without them.
+        pairs = (
+            f"{quote(key, safe='/')}={quote(value, safe='/')}" for key, value in params.items()
+        )
+        return f"{base}?{'&'.join(pairs)}"
     querystring = QueryDict(query, mutable=True)
     for key, value in params.items():
         querystring[key] = value

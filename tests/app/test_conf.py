@@ -40,23 +40,38 @@ def test_a_bad_dict_keeps_failing_until_replaced() -> None:
     assert read("REFRESH_WINDOW") == settings.SUPERTOKENS.get("REFRESH_WINDOW", 30)
 
 
-def test_assignment_without_the_signal_is_followed(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Plain assignment sends no setting_changed; the dict's identity still tells.
-    read("CORE_TIMEOUT")  # the current dict is now the validated one
-    monkeypatch.setattr(settings, "SUPERTOKENS", {**settings.SUPERTOKENS, "CORE_TIMEOUT": 1.5})
+def test_the_settings_fixture_is_followed(settings: Any) -> None:
+    read("CORE_TIMEOUT")  # now kept
+    settings.SUPERTOKENS = {**settings.SUPERTOKENS, "CORE_TIMEOUT": 1.5}
     assert read("CORE_TIMEOUT") == 1.5
-    monkeypatch.setattr(settings, "SUPERTOKENS", None)
+    settings.SUPERTOKENS = None
     with pytest.raises(ImproperlyConfigured, match="missing"):
         read("CORE_TIMEOUT")
 
 
-def test_setting_changed_revalidates_a_dict_changed_in_place(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    mutable = dict(settings.SUPERTOKENS)
-    monkeypatch.setattr(settings, "SUPERTOKENS", mutable)
-    assert read("REFRESH_WINDOW") == mutable.get("REFRESH_WINDOW", 30)
-    mutable["NO_SUCH_KEY"] = 1
-    setting_changed.send(sender=None, setting="SUPERTOKENS", value=mutable, enter=True)
-    with pytest.raises(ImproperlyConfigured, match="NO_SUCH_KEY"):
+def test_values_are_kept_until_a_setting_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django_st_ssr import conf
+
+    read("REFRESH_WINDOW")
+    calls: list[str] = []
+    real = conf._setting
+    monkeypatch.setattr(conf, "_setting", lambda: calls.append("read") or real())
+    for _ in range(3):
         read("REFRESH_WINDOW")
+    assert calls == []
+    with override_settings(SUPERTOKENS={**settings.SUPERTOKENS, "REFRESH_WINDOW": 7}):
+        assert read("REFRESH_WINDOW") == 7
+    assert calls == ["read"]
+    assert read("REFRESH_WINDOW") == settings.SUPERTOKENS.get("REFRESH_WINDOW", 30)
+
+
+def test_setting_changed_revalidates_a_dict_changed_in_place() -> None:
+    mutable = dict(settings.SUPERTOKENS)
+    with override_settings(SUPERTOKENS=mutable):
+        before = read("REFRESH_WINDOW")
+        mutable["NO_SUCH_KEY"] = 1
+        mutable["REFRESH_WINDOW"] = before + 9
+        assert read("REFRESH_WINDOW") == before  # kept: nothing announced the change yet
+        setting_changed.send(sender=None, setting="SUPERTOKENS", value=mutable, enter=True)
+        with pytest.raises(ImproperlyConfigured, match="NO_SUCH_KEY"):
+            read("REFRESH_WINDOW")

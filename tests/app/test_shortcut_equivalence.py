@@ -87,3 +87,23 @@ def test_a_rejected_navigation_under_a_script_prefix() -> None:
         assert sent["Location"].startswith("/mounted/refresh-session/?redirectBack=/mounted/")
     status, sent = wsgi_get("/protected/", "")
     assert sent["Location"].startswith("/refresh-session/?redirectBack=/protected/")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["/page/", "/a b/?x=1&y=2#frag", "/ünï/çødé?q=€", "/%2F%25/", "/x?next=/y?z=1", "", "=&?#"],
+)
+@pytest.mark.parametrize("base", ["/refresh-session/", "https://api.example.com/auth/s/r", "/r/?"])
+def test_add_query_writes_what_querydict_writes(base: str, value: str) -> None:
+    from django.http import QueryDict
+
+    def django_way(url: str, **params: str) -> str:
+        head, _, query = url.partition("?")
+        querystring = QueryDict(query, mutable=True)
+        for key, item in params.items():
+            querystring[key] = item
+        return f"{head}?{querystring.urlencode(safe='/')}"
+
+    params = {"redirectBack": value, "login": "signed:value/+=", "ünï": value}
+    assert redirects.add_query(base, **params) == django_way(base, **params)
+    assert redirects.add_query(f"{base}?a=1", **params) == django_way(f"{base}?a=1", **params)
