@@ -31,7 +31,8 @@ def verification_path(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
 
     from django_st_ssr import fastpath
 
-    path = request.param
+    # unittest-style TestCases are not parametrised: they run on the fast path.
+    path = getattr(request, "param", "fast-path")
     fastpath.clear_cache()
     if path == "sdk-only":
         monkeypatch.setattr(fastpath, "get_session", lambda *_args, **_kwargs: None)
