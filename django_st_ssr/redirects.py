@@ -6,11 +6,15 @@ import hashlib
 import time
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from django.core import signing
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import resolve_url
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from . import appinfo
 from .conf import app_settings
@@ -61,18 +65,49 @@ def safe_target_or_fallback(request: HttpRequest, url: str | None) -> str:
 def add_query(url: str, **params: str) -> str:
     """``url`` with ``params`` added to its query string (like Django's redirect_to_login)."""
     base, _, query = url.partition("?")
+    if not query:
+        # What QueryDict(mutable=True) and urlencode(safe="/") below produce, without them.
+        pairs = (
+            f"{quote(key, safe='/')}={quote(value, safe='/')}" for key, value in params.items()
+        )
+        return f"{base}?{'&'.join(pairs)}"
     querystring = QueryDict(query, mutable=True)
     for key, value in params.items():
         querystring[key] = value
     return f"{base}?{querystring.urlencode(safe='/')}"
 
 
+# resolve_url() reverses a URL name (and tries to, and fails for, a path or URL): 150-190k
+# instructions on every redirect to the refresh page. Its answers are kept per URL conf, script
+# prefix and language (what a reverse depends on), and forgotten when any setting changes.
+_resolved: dict[tuple[object, ...], str] = {}
+_MAX_RESOLVED = 256
+
+
+def _forget_resolved(**_kwargs: object) -> None:
+    _resolved.clear()
+
+
+setting_changed.connect(_forget_resolved)
+
+
+def _resolve(to: str) -> str:
+    key = (to, get_urlconf(), get_script_prefix(), get_language())
+    url = _resolved.get(key)
+    if url is None:
+        url = str(resolve_url(to))
+        if len(_resolved) >= _MAX_RESOLVED:
+            _resolved.clear()
+        _resolved[key] = url
+    return url
+
+
 def refresh_url(override: str | None = None) -> str:
-    return str(resolve_url(override or app_settings.REFRESH_URL))
+    return _resolve(override or app_settings.REFRESH_URL)
 
 
 def login_url(override: str | None = None) -> str:
-    return str(resolve_url(override or app_settings.login_url))
+    return _resolve(override or app_settings.login_url)
 
 
 def sign_refresh_context(target: str, *, login_url: str | None, field: str) -> str:
@@ -143,6 +178,8 @@ def _page_tag(request: HttpRequest) -> str:
 def _read_attempts(request: HttpRequest) -> tuple[int, int]:
     """(count, first attempt) of this page's current window; (0, now) when there is none."""
     now = int(time.time())
+    if LOOP_COOKIE_NAME not in request.COOKIES:
+        return 0, now  # the common case, without the KeyError get_signed_cookie raises
     try:
         value = request.get_signed_cookie(
             LOOP_COOKIE_NAME, salt=_LOOP_SALT, max_age=app_settings.REFRESH_WINDOW
