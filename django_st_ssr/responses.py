@@ -13,7 +13,7 @@ from typing import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from . import redirects
 from .conf import app_settings
@@ -91,6 +91,23 @@ def reject(
     return response
 
 
+def accepted(
+    request: HttpRequest, result: Verification, response: HttpResponseBase
+) -> HttpResponseBase:
+    """The view's own response to a verified request (or to an optional page's visitor).
+
+    Its content depends on who asks, so no cache may share it: ``private`` keeps shared caches
+    and Django's own (``cache_page`` in front of the decorator, the site-wide cache middleware,
+    which skip private responses) from storing it, and ``Vary: Cookie`` is there before any of
+    them looks.
+    """
+    if result.session is not None:
+        redirects.forget_refresh_attempts(request, response)
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def cross_site_refused() -> HttpResponseBase:
     """An unsafe request that a page of an untrusted origin made (see ``appinfo.is_cross_site``).
 
@@ -158,7 +175,9 @@ def core_unavailable(request: HttpRequest) -> HttpResponseBase:
         response = render(
             request,
             "django_st_ssr/core_unavailable.html",
-            {"retry_url": request.get_full_path()},
+            # The same validation as every other target: a raw path such as //evil.example/x
+            # is another site to a browser. The absolute URL of this request names this host.
+            {"retry_url": redirects.safe_target_or_fallback(request, request.build_absolute_uri())},
             status=503,
         )
     else:
