@@ -273,6 +273,10 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     from supertokens_python.framework.django.django_response import DjangoResponse
     from supertokens_python.utils import default_user_context
 
+    from . import refresh
+
+    if refresh.is_refresh_navigation(request):
+        return await refresh.answer_refresh_navigation(request)
     st = Supertokens.get_instance()
     st_request = DjangoRequest(request)
     user_context = default_user_context(st_request)

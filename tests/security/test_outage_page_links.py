@@ -1,4 +1,6 @@
-"""The 503 page's "Try again" link stays on this site, whatever path the browser asked for.
+"""Links back to "this page" stay on this site, whatever path the browser asked for.
+
+The 503 page's "Try again" link, and the page that sends an expired session's form again.
 
 On a catch-all protected route during an outage the path is the visitor's to choose: a raw
 ``//evil.example/x`` (or ``///evil.example``) as a link is another site to a browser.
@@ -62,9 +64,20 @@ def test_the_retry_link_of_the_503_page_stays_on_this_site(hostile: str) -> None
 
 def test_an_ordinary_page_gets_a_link_back_to_itself() -> None:
     request = RequestFactory().get("/reports/2024/?page=2", **PAGE)
-    assert retry_link(responses.core_unavailable(request)) == (
-        "http://testserver/reports/2024/?page=2"
+    assert retry_link(responses.core_unavailable(request)) == "/reports/2024/?page=2"
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_PATHS)
+def test_a_form_sent_again_goes_to_this_site(hostile: str) -> None:
+    # An HTML form whose session expired is sent again from a page: its action is this page.
+    request = RequestFactory().post(
+        "/placeholder/", {"note": "secret draft"}, PATH_INFO=hostile, **PAGE
     )
+    request.COOKIES.clear()
+    page = responses.form_resubmission(request).content.decode()
+    match = re.search(r'<form id="django-st-ssr-resubmit" method="post" action="([^"]*)"', page)
+    assert match, page[:500]
+    assert_on_this_site(match.group(1).replace("&amp;", "&"))
 
 
 @pytest.mark.emulator_only  # takes the core down
