@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 
-from . import appinfo, responses
+from . import appinfo, responses, sdkerrors
 from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
@@ -316,19 +316,15 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     return result.response  # type: ignore[no-any-return,attr-defined]
 
 
-# The SDK refuses a refresh carrying two session cookies of one name (left behind when
-# cookie_domain changed) with a bare Exception, i.e. a 500, unless SESSION["older_cookie_domain"]
-# tells it which one to clear. It is the browser's state, not a server fault: answer 400.
-_DUPLICATE_COOKIES = "The request contains multiple session cookies"
-
-
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
         log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
-    if type(exc) is Exception and str(exc).startswith(_DUPLICATE_COOKIES):
+    # A refresh carrying two session cookies of one name (left behind when cookie_domain
+    # changed) is the browser's state, not a server fault: 400, not the SDK's 500.
+    if sdkerrors.is_duplicate_cookies(exc):
         logger.warning(
             "A refresh carried duplicate SuperTokens session cookies (cookie_domain changed?); "
             "set SUPERTOKENS['SESSION']['older_cookie_domain'] so the SDK can clear the old ones."

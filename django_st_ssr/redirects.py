@@ -62,6 +62,17 @@ def safe_target_or_fallback(request: HttpRequest, url: str | None) -> str:
     return safe_target(request, url) or FALLBACK_TARGET
 
 
+def this_page(request: HttpRequest) -> str:
+    """A link back to the page of ``request`` that a browser reads as this site.
+
+    The path is the visitor's to choose (a catch-all route): ``//evil.example/x`` as a link is
+    another site. Such a path is given as the absolute URL of this host instead.
+    """
+    return safe_target(request, request.get_full_path()) or safe_target_or_fallback(
+        request, request.build_absolute_uri()
+    )
+
+
 def add_query(url: str, **params: str) -> str:
     """``url`` with ``params`` added to its query string (like Django's redirect_to_login)."""
     base, _, query = url.partition("?")

@@ -19,7 +19,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from . import redirects
@@ -118,6 +118,23 @@ def never_cache(response: HttpResponseBase) -> None:
     response.headers["Cache-Control"] = NEVER_CACHE
 
 
+def accepted(
+    request: HttpRequest, result: Verification, response: HttpResponseBase
+) -> HttpResponseBase:
+    """The view's own response to a verified request (or to an optional page's visitor).
+
+    Its content depends on who asks, so no cache may share it: ``private`` keeps shared caches
+    and Django's own (``cache_page`` in front of the decorator, the site-wide cache middleware,
+    which skip private responses) from storing it, and ``Vary: Cookie`` is there before any of
+    them looks.
+    """
+    if result.session is not None:
+        redirects.forget_refresh_attempts(request, response)
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
 def is_form_post(request: HttpRequest) -> bool:
     """True for a browser submitting an HTML form (it shows the answer as a page).
 
@@ -207,15 +224,12 @@ def form_resubmission(request: HttpRequest, *, login_url: str | None = None) -> 
     from .views import refresh_page_context
 
     fields = [(name, value) for name, values in request.POST.lists() for value in values]
+    # The form is sent again to this page: never to a path a browser reads as another site.
+    page = redirects.this_page(request)
     context = refresh_page_context(
-        request,
-        target=request.get_full_path(),
-        login_url=redirects.login_url(login_url),
-        resubmit=True,
+        request, target=page, login_url=redirects.login_url(login_url), resubmit=True
     )
-    context.update(
-        {"fields": fields, "had_files": bool(request.FILES), "retry_url": request.get_full_path()}
-    )
+    context.update({"fields": fields, "had_files": bool(request.FILES), "retry_url": page})
     return render(request, "django_st_ssr/form_resubmit.html", context, status=401)
 
 
@@ -250,7 +264,7 @@ def core_unavailable(request: HttpRequest) -> HttpResponseBase:
         response = render(
             request,
             "django_st_ssr/core_unavailable.html",
-            {"retry_url": request.get_full_path()},
+            {"retry_url": redirects.this_page(request)},
             status=503,
         )
     else:
