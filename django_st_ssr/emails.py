@@ -30,11 +30,13 @@ from supertokens_python.ingredients.emaildelivery.types import (
 from supertokens_python.recipe.emailpassword.types import PasswordResetEmailTemplateVars
 from supertokens_python.recipe.emailverification.types import VerificationEmailTemplateVars
 
-from .conf import app_settings
-
 
 def email_kind_and_context(template_vars: Any) -> tuple[str, dict[str, Any]]:
     """The template kind and context for one of the SDK's email inputs."""
+    # Imported here: settings.py imports this module, and the settings accessor must load later
+    # (its setting_changed receiver is meant to run after those connected at app loading).
+    from .conf import app_settings
+
     app_name = str(app_settings.APP_INFO.get("app_name", ""))
     if isinstance(template_vars, PasswordResetEmailTemplateVars):
         kind, link = "password_reset", template_vars.password_reset_link
