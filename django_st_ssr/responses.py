@@ -9,7 +9,8 @@ decorator, the mixin and every integration ask :func:`reject`, so there is one a
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Sequence
+from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from django.http import (
@@ -31,6 +32,8 @@ from .verify import Outcome, Verification
 REFRESH_URL_HEADER = "X-SuperTokens-Refresh-URL"
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+CROSS_SITE_REFUSED = {"message": "cross-site request refused"}
 
 # supertokens-website's fetch and XMLHttpRequest interceptors add this header (and ``rid``) to
 # every call they handle (lib/build/fetch.js doRequest, xmlhttprequest.js send); they answer a
@@ -177,6 +180,22 @@ def accepted(
     return response
 
 
+def api_answer(
+    outcome: Outcome, claim_errors: Sequence[dict[str, Any]] = ()
+) -> tuple[int, dict[str, Any]]:
+    """(status, JSON body) telling a script (fetch, DRF, Ninja) about an outcome.
+
+    The statuses and bodies supertokens-web-js acts on: 401 "try refresh token" makes it refresh
+    and replay the call (a missing or revoked session ends in its UNAUTHORISED event); 403
+    carries the SDK's ``claimValidationErrors``.
+    """
+    if outcome is Outcome.INVALID_CLAIMS:
+        return 403, {"message": "invalid claim", "claimValidationErrors": list(claim_errors)}
+    if outcome is Outcome.CORE_UNAVAILABLE:
+        return 503, {"message": "authentication service unavailable"}
+    return 401, {"message": "try refresh token"}
+
+
 def is_form_post(request: HttpRequest) -> bool:
     """True for a browser submitting an HTML form (it shows the answer as a page).
 
@@ -191,7 +210,7 @@ def cross_site_refused() -> HttpResponseBase:
 
     The answer of the /auth guard and of protected views no Django CSRF check has seen.
     """
-    response = JsonResponse({"message": "cross-site request refused"}, status=403)
+    response = JsonResponse(CROSS_SITE_REFUSED, status=403)
     never_cache(response)
     return response
 
@@ -217,7 +236,8 @@ def refresh_required(
     htmx = htmx_needs_page(request)
     navigation = is_navigation(request)
     if not htmx and not navigation and not is_form_post(request):
-        response: HttpResponseBase = JsonResponse({"message": "try refresh token"}, status=401)
+        status, body = api_answer(Outcome.TRY_REFRESH)
+        response: HttpResponseBase = JsonResponse(body, status=status)
         response[REFRESH_URL_HEADER] = destination
         return response
     # HttpResponseRedirect, not redirect(): that first tries (and fails) to reverse the URL.
@@ -303,10 +323,8 @@ def invalid_claims(
             page["HX-Retarget"] = "body"
             page["HX-Reswap"] = "innerHTML"
         return page
-    return JsonResponse(
-        {"message": "invalid claim", "claimValidationErrors": list(result.claim_errors)},
-        status=403,
-    )
+    status, body = api_answer(Outcome.INVALID_CLAIMS, result.claim_errors)
+    return JsonResponse(body, status=status)
 
 
 def core_unavailable(request: HttpRequest) -> HttpResponseBase:
@@ -319,9 +337,29 @@ def core_unavailable(request: HttpRequest) -> HttpResponseBase:
             status=503,
         )
     else:
-        response = JsonResponse({"message": "authentication service unavailable"}, status=503)
+        status, body = api_answer(Outcome.CORE_UNAVAILABLE)
+        response = JsonResponse(body, status=status)
     response["Retry-After"] = "5"
     return response
+
+
+def defer_rejection(request: HttpRequest, result: Verification) -> None:
+    """Note a rejection whose response a framework builds later (DRF, Ninja raise instead).
+
+    ``SuperTokensMiddleware`` then finishes that response with :func:`finish_deferred`.
+    """
+    request._st_rejection = result  # type: ignore[attr-defined]
+
+
+def finish_deferred(request: HttpRequest, response: HttpResponseBase) -> None:
+    """The SDK's cookie changes and no-store on the answer to a deferred rejection."""
+    result: Verification | None = getattr(request, "_st_rejection", None)
+    if result is None:
+        return
+    apply_sdk_mutators(request, result, response)
+    add_never_cache_headers(response)
+    if result.outcome is Outcome.CORE_UNAVAILABLE:
+        response["Retry-After"] = "5"
 
 
 def apply_sdk_mutators(
