@@ -13,8 +13,13 @@ class DjangoStSsrConfig(AppConfig):
     init_error: ImproperlyConfigured | None = None
 
     def ready(self) -> None:
+        from django.core.signals import setting_changed
+
         from . import checks  # noqa: F401  (registers the system checks)
         from .init import init_supertokens
+        from .verify import apply_core_timeout
+
+        setting_changed.connect(apply_core_timeout, dispatch_uid="django_st_ssr.core_timeout")
 
         try:
             init_supertokens()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Awaitable
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
@@ -12,9 +13,9 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 
-from . import appinfo, responses
+from . import appinfo, responses, sdkerrors
 from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
@@ -59,34 +60,38 @@ def _remember(request: HttpRequest, result: Verification) -> SessionContainer | 
 
 
 def get_session(request: HttpRequest) -> SessionContainer | None:
-    cached = getattr(request, "_st_session", _UNSET)
+    cached = vars(request).get("_st_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     return _remember(request, verify_request(request, **_lazy_kwargs(request)))
 
 
 async def aget_session(request: HttpRequest) -> SessionContainer | None:
-    cached = getattr(request, "_st_session", _UNSET)
+    cached = vars(request).get("_st_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
 
 
-def _weakly(func: Callable[[HttpRequest], _T], request: HttpRequest) -> Callable[[], _T]:
-    """``func(request)`` later, holding the request weakly.
+def _call_alive(func: Callable[[HttpRequest], _T], ref: weakref.ReferenceType[HttpRequest]) -> _T:
+    """``func(request)`` for a request held weakly.
 
     A request -> lazy session -> request cycle would leave every request, protected or not, to
     the cyclic garbage collector; on a bare page that costs more than the middleware itself.
     """
-    ref = weakref.ref(request)
+    request = ref()
+    if request is None:
+        raise RuntimeError("request.st_session was used after its request ended.")
+    return func(request)
 
-    def call() -> _T:
-        alive = ref()
-        if alive is None:
-            raise RuntimeError("request.st_session was used after its request ended.")
-        return func(alive)
 
-    return call
+class _LazySession(SimpleLazyObject):
+    """``request.st_session``: verified on first use. Made for every request, so made cheaply."""
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        # SimpleLazyObject's own __init__ sets both through LazyObject.__setattr__.
+        self.__dict__["_setupfunc"] = func
+        self.__dict__["_wrapped"] = empty
 
 
 class SuperTokensMiddleware:
@@ -133,8 +138,9 @@ class SuperTokensMiddleware:
         error = self.app_config.init_error  # type: ignore[attr-defined]
         if error is not None:
             raise error
-        request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
-        request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        ref = weakref.ref(request)
+        request.st_session = _LazySession(partial(_call_alive, get_session, ref))  # type: ignore[attr-defined]
+        request.ast_session = partial(_call_alive, aget_session, ref)  # type: ignore[attr-defined]
         note_request_origin(request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
@@ -169,10 +175,15 @@ class SuperTokensMiddleware:
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
-        if hasattr(request, "_st_session"):
+        # The request's own attributes, read without the AttributeError a missing one costs.
+        attributes = vars(request)
+        if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
-            patch_vary_headers(response, ("Cookie",))
-        session = getattr(request, "supertokens", None)
+            if response.has_header("Vary"):
+                patch_vary_headers(response, ("Cookie",))
+            else:
+                response.headers["Vary"] = "Cookie"  # what patch_vary_headers writes, for less
+        session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):
             return response
@@ -275,6 +286,7 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
 
     from . import refresh
 
+    # Before the SDK's matching: its refresh API is POST-only, this GET (or relayed form) is ours.
     if refresh.is_refresh_navigation(request):
         return await refresh.answer_refresh_navigation(request)
     st = Supertokens.get_instance()
@@ -304,19 +316,15 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     return result.response  # type: ignore[no-any-return,attr-defined]
 
 
-# The SDK refuses a refresh carrying two session cookies of one name (left behind when
-# cookie_domain changed) with a bare Exception, i.e. a 500, unless SESSION["older_cookie_domain"]
-# tells it which one to clear. It is the browser's state, not a server fault: answer 400.
-_DUPLICATE_COOKIES = "The request contains multiple session cookies"
-
-
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
         log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
-    if type(exc) is Exception and str(exc).startswith(_DUPLICATE_COOKIES):
+    # A refresh carrying two session cookies of one name (left behind when cookie_domain
+    # changed) is the browser's state, not a server fault: 400, not the SDK's 500.
+    if sdkerrors.is_duplicate_cookies(exc):
         logger.warning(
             "A refresh carried duplicate SuperTokens session cookies (cookie_domain changed?); "
             "set SUPERTOKENS['SESSION']['older_cookie_domain'] so the SDK can clear the old ones."
