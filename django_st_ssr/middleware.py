@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
@@ -53,6 +53,9 @@ def _lazy_kwargs(request: HttpRequest) -> dict[str, Any]:
 def _remember(request: HttpRequest, result: Verification) -> SessionContainer | None:
     session = result.session if result.outcome is Outcome.SESSION else None
     request._st_session = session  # type: ignore[attr-defined]
+    # "Anonymous because the token expired" must not end on the sign-in page
+    # (see _refresh_instead_of_sign_in).
+    request._st_outcome = result.outcome  # type: ignore[attr-defined]
     return session
 
 
@@ -68,6 +71,53 @@ async def aget_session(request: HttpRequest) -> SessionContainer | None:
     if cached is not _UNSET:
         return cached  # type: ignore[return-value]
     return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
+
+
+def get_user(request: HttpRequest) -> Any:
+    """The Django user of this request's SuperTokens session (``request.user``).
+
+    Without a SuperTokens session, the user Django's AuthenticationMiddleware found (a password
+    login to the admin, say), else AnonymousUser.
+    """
+    cached = getattr(request, "_st_user", None)
+    if cached is None:
+        from .auth import user_for_session
+
+        cached = user_for_session(request, get_session(request))
+        django_user = getattr(request, "_django_user", None)
+        if not cached.is_authenticated and django_user is not None:
+            cached = django_user
+        request._st_user = cached  # type: ignore[attr-defined]
+    return cached
+
+
+async def aget_user(request: HttpRequest) -> Any:
+    """``await request.auser()``: the async twin of :func:`get_user`."""
+    cached = getattr(request, "_st_user", None)
+    if cached is None:
+        from .auth import auser_for_session
+
+        cached = await auser_for_session(request, await aget_session(request))
+        django_auser = getattr(request, "_django_auser", None)
+        if not cached.is_authenticated and django_auser is not None:
+            cached = await django_auser()
+        request._st_user = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _auth_configured() -> bool:
+    """True when AUTHENTICATION_BACKENDS names a SuperTokens backend."""
+    if not apps.is_installed("django.contrib.auth"):
+        return False
+    from .auth import session_backends
+
+    return bool(session_backends())
+
+
+def _signed_in_or_out(request: HttpRequest) -> bool:
+    """An SDK API just created or revoked a session, and Django's auth should hear of it."""
+    marked = hasattr(request, "_st_signed_in") or hasattr(request, "_st_signed_out")
+    return marked and _auth_configured()
 
 
 def _weakly(func: Callable[[HttpRequest], _T], request: HttpRequest) -> Callable[[], _T]:
@@ -117,6 +167,7 @@ class SuperTokensMiddleware:
             response = self._sync_api(request)
         else:
             response = self.get_response(request)  # type: ignore[assignment]
+            response = _refresh_instead_of_sign_in(request, response)
         return self._write_session(request, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
@@ -125,6 +176,7 @@ class SuperTokensMiddleware:
             response = await self._async_api(request)
         else:
             response = await self.get_response(request)  # type: ignore[misc]
+            response = _refresh_instead_of_sign_in(request, response)
         return self._write_session(request, response)
 
     def _attach(self, request: HttpRequest) -> None:
@@ -133,6 +185,14 @@ class SuperTokensMiddleware:
             raise error
         request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
         request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        if _auth_configured():
+            # Replaces what AuthenticationMiddleware (listed before us) set, keeping it as the
+            # fallback for requests without a SuperTokens session.
+            if hasattr(request, "user"):
+                request._django_user = request.user  # type: ignore[attr-defined]
+                request._django_auser = request.auser  # type: ignore[attr-defined]
+            request.user = SimpleLazyObject(_weakly(get_user, request))  # type: ignore[assignment]
+            request.auser = _weakly(aget_user, request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string prefix test, so unrelated pages never touch the SDK. The SDK's own matching
@@ -154,12 +214,20 @@ class SuperTokensMiddleware:
         response = async_to_sync(_answer_api)(request)
         if response is None:
             return self.get_response(request)  # type: ignore[return-value]
+        if _signed_in_or_out(request):
+            from .auth import after_auth_api
+
+            after_auth_api(request)
         return response
 
     async def _async_api(self, request: HttpRequest) -> HttpResponseBase:
         response = await _answer_api(request)
         if response is None:
             return await self.get_response(request)  # type: ignore[no-any-return,misc]
+        if _signed_in_or_out(request):
+            from .auth import aafter_auth_api
+
+            await aafter_auth_api(request)
         return response
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
@@ -181,6 +249,40 @@ class SuperTokensMiddleware:
             user_context = default_user_context(DjangoRequest(request))
             manage_session_post_response(session, DjangoResponse(response), user_context)  # type: ignore[arg-type]
         return response
+
+
+def _refresh_instead_of_sign_in(
+    request: HttpRequest, response: HttpResponseBase
+) -> HttpResponseBase:
+    """A user refused as anonymous only because the access token expired: refresh, come back.
+
+    login_required, permission_required, user_passes_test, LoginRequiredMiddleware, the
+    LoginRequiredMixin family and the admin all answer an anonymous user with Django's
+    redirect_to_login (a redirect carrying this page as "next") or with 403. For a visitor
+    whose token merely expired, that would be a needless trip to the sign-in page.
+    """
+    if getattr(request, "_st_outcome", None) is not Outcome.TRY_REFRESH:
+        return response
+    user = getattr(request, "_st_user", None)
+    if user is None or user.is_authenticated:
+        return response
+    if response.status_code != 403 and not _is_sign_in_redirect(request, response):
+        return response
+    from .decorators import SessionPolicy
+
+    refusal = SessionPolicy().reject(request, Verification(Outcome.TRY_REFRESH))
+    return response if refusal is None else refusal
+
+
+def _is_sign_in_redirect(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """True for Django's redirect_to_login(this page): a redirect whose "next" is this page."""
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return False
+    location = urlsplit(str(response.get("Location", "")))
+    fields = {"next", app_settings.LOGIN_REDIRECT_FIELD_NAME}
+    targets = {request.get_full_path(), request.build_absolute_uri()}
+    query = QueryDict(location.query)
+    return any(value in targets for field in fields for value in query.getlist(field))
 
 
 def _origin(url: object) -> str | None:
