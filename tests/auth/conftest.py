@@ -27,3 +27,14 @@ def roles_payload(roles: list[str] = (), permissions: list[str] = ()) -> dict[st
     """The userroles recipe's claims, as they sit in an access token."""
     now = int(time.time() * 1000)
     return {"st-role": {"v": list(roles), "t": now}, "st-perm": {"v": list(permissions), "t": now}}
+
+
+@pytest.fixture
+async def async_db_threads() -> Any:
+    """Close the connection that async views opened from asgiref's thread (else PostgreSQL
+    refuses to drop the test database while it is still open)."""
+    from asgiref.sync import sync_to_async
+    from django.db import connections
+
+    yield
+    await sync_to_async(connections.close_all)()

@@ -63,7 +63,7 @@ def test_user_without_email_recipe_gets_a_row_too(st_login):
 
 @pytest.mark.anyio
 @pytest.mark.django_db(transaction=True)
-async def test_auser_in_async_views(st_alogin):
+async def test_auser_in_async_views(st_alogin, async_db_threads):
     assert (await AsyncClient().get("/awhoami/")).content == b"anonymous:"
     client = AsyncClient()
     session = await st_alogin(client, email=unique_email())
@@ -132,3 +132,36 @@ def test_authenticate_accepts_a_session(st_login, rf):
     assert user is not None
     assert user.get_username() == session.user_id
     assert authenticate(rf.get("/")) is None
+
+
+# -- system checks -----------------------------------------------------------------------------
+
+
+def _check_ids() -> list[str]:
+    from django.core.checks import run_checks
+
+    return [message.id for message in run_checks(include_deployment_checks=False)]
+
+
+def test_check_quiet_when_configured_as_documented():
+    assert _check_ids() == []
+
+
+def test_check_authentication_middleware_after_ours(settings):
+    middleware = [m for m in settings.MIDDLEWARE if "AuthenticationMiddleware" not in m]
+    settings.MIDDLEWARE = [*middleware, "django.contrib.auth.middleware.AuthenticationMiddleware"]
+    assert "django_st_ssr.E031" in _check_ids()
+
+
+def test_check_backend_without_contrib_auth(settings):
+    from django_st_ssr.checks import check_auth
+
+    settings.AUTHENTICATION_BACKENDS = ["django_st_ssr.auth.SuperTokensBackend"]
+    with pytest.MonkeyPatch.context() as patch:
+        from django.apps import apps
+
+        real = apps.is_installed
+        patch.setattr(
+            apps, "is_installed", lambda name: name != "django.contrib.auth" and real(name)
+        )
+        assert [m.id for m in check_auth()] == ["django_st_ssr.E030"]
