@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.apps import apps
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.module_loading import import_string
 
+from . import appinfo
 from .conf import SETTING_NAME, app_settings
 
 OUR_MIDDLEWARE = "django_st_ssr.middleware.SuperTokensMiddleware"
@@ -27,6 +32,8 @@ MUST_PRECEDE = {
         "the SuperTokens APIs would skip its HTTPS redirect and security headers"
     ),
 }
+# The Server header of django_st_ssr.testing's emulated core (testing/core/server.py).
+EMULATED_CORE_SERVER = "EmulatedSuperTokensCore"
 UTC_NAMES = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Zulu"}
 
 
@@ -120,12 +127,6 @@ def check_token_transfer(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     return []
 
 
-def _host(value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return None
-    return urlsplit(value if "//" in value else f"//{value}").hostname
-
-
 @register()
 def check_cookie_domain(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
@@ -135,13 +136,19 @@ def check_cookie_domain(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
         return []
     if not isinstance(app_info, Mapping):
         return []
-    api = _host(app_info.get("api_domain"))
-    website = _host(app_info.get("website_domain") or app_info.get("origin"))
-    if not api or not website or api == website:
+    api_origin = appinfo.api_origin()
+    # Without a request a callable origin names no site; website_domain may still.
+    websites = appinfo.website_origins()
+    if not api_origin or not websites:
+        return []
+    api = appinfo.hostname_of(api_origin)
+    others = sorted({appinfo.hostname_of(origin) for origin in websites} - {api})
+    if not others:
         return []
     domain = str(options.get("cookie_domain") or "").lstrip(".").lower()
-    if domain and all(h == domain or h.endswith("." + domain) for h in (api, website)):
+    if domain and all(h == domain or h.endswith("." + domain) for h in (api, *others)):
         return []
+    website = others[0]
     return [
         Warning(
             f"The API ({api}) and the website ({website}) are on different hosts, and no "
@@ -151,6 +158,107 @@ def check_cookie_domain(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
             f"settings.{SETTING_NAME}['SESSION']['cookie_domain'] to a parent domain of both "
             "(e.g. '.example.com').",
             id="django_st_ssr.W001",
+        )
+    ]
+
+
+def is_emulated_core(uri: str, timeout: float = 2.0) -> bool:
+    """True when the core at ``uri`` answers as the emulated core of django_st_ssr.testing."""
+    url = uri.strip().rstrip("/") + "/hello"
+    if urlsplit(url).scheme not in ("http", "https"):
+        return False
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+            server = str(response.headers.get("Server", ""))
+    except urllib.error.HTTPError as exc:
+        server = str(exc.headers.get("Server", ""))
+    except (OSError, ValueError):
+        return False  # unreachable: manage.py supertokens_status says so
+    return server.startswith(EMULATED_CORE_SERVER)
+
+
+@register(Tags.security, deploy=True)
+def check_emulated_core(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        uris = [part for part in str(app_settings.CONNECTION_URI).split(";") if part.strip()]
+    except ImproperlyConfigured:
+        return []  # E001 reports it
+    return [
+        Error(
+            f"CONNECTION_URI names the emulated SuperTokens core ({uri.strip()}).",
+            hint="It keeps everything in memory and checks nothing: anyone who can reach it "
+            "can create a session for any user. Point CONNECTION_URI at a real core (e.g. "
+            "ST_CORE_URI for settings using core_uri_from_env_or_emulator()).",
+            id="django_st_ssr.E008",
+        )
+        for uri in uris
+        if is_emulated_core(uri)
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_sdk_debug_log(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        debug = bool(app_settings.DEBUG)
+    except ImproperlyConfigured:
+        return []
+    # The SDK also switches its debug log on from the environment (supertokens_python.logger).
+    if not debug and os.environ.get("SUPERTOKENS_DEBUG", "").lower() != "1":
+        return []
+    return [
+        Warning(
+            "The SuperTokens SDK's debug log is on "
+            f"(settings.{SETTING_NAME}['DEBUG'] or SUPERTOKENS_DEBUG=1).",
+            hint="It writes users' email addresses and password-reset links (with their "
+            "tokens) to the 'com.supertokens' logger. Switch it off in production.",
+            id="django_st_ssr.W004",
+        )
+    ]
+
+
+def allowed_hosts() -> list[str]:
+    """ALLOWED_HOSTS as Django applies it (DEBUG with an empty list allows local hosts)."""
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]
+    return allowed
+
+
+def unserved_domains() -> dict[str, str]:
+    """APP_INFO's api_domain/website_domain hosts that ALLOWED_HOSTS refuses: {key: host}."""
+    app_info = app_settings.APP_INFO
+    if not isinstance(app_info, Mapping):
+        return {}
+    allowed = allowed_hosts()
+    refused = {}
+    for key in ("api_domain", "website_domain", "origin"):
+        origin = appinfo.origin_of(app_info.get(key))
+        if origin is None:
+            continue
+        host = appinfo.hostname_of(origin)
+        if ":" in host:
+            host = f"[{host}]"
+        if not validate_host(host, allowed):
+            refused["website_domain" if key == "origin" else key] = host
+    return refused
+
+
+@register()
+def check_domains_served(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        refused = unserved_domains()
+    except ImproperlyConfigured:
+        return []
+    if not refused:
+        return []
+    names = ", ".join(f"{key} {host!r}" for key, host in refused.items())
+    return [
+        Warning(
+            f"APP_INFO names hosts this site does not serve (not in ALLOWED_HOSTS): {names}.",
+            hint="The refresh page renews sessions by calling api_domain, and the SDK sets "
+            "cookies for it: set APP_INFO to the scheme, host and port the browser uses (for "
+            "runserver, e.g. 'http://127.0.0.1:8000'), or add the host to ALLOWED_HOSTS.",
+            id="django_st_ssr.W005",
         )
     ]
 
@@ -179,9 +287,11 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
         refresh = app_settings.REFRESH_URL
     except ImproperlyConfigured:
         return []
+    login_resolves = True
     try:
         resolve_url(login)
     except NoReverseMatch:
+        login_resolves = False
         messages.append(
             Error(
                 f"The login URL {login!r} cannot be resolved.",
@@ -212,12 +322,27 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 )
             )
     if not _routed(refresh):
+        # Every protected page redirects there: a name that does not reverse makes each of them
+        # fail with NoReverseMatch (500), a path nothing serves ends every expiry on a 404.
         messages.append(
-            Warning(
+            Error(
                 f"The refresh URL {refresh!r} is not routed.",
                 hint='Add path("", include("django_st_ssr.urls")) to your URLconf, or set '
                 f"settings.{SETTING_NAME}['REFRESH_URL'] to a page that exists.",
-                id="django_st_ssr.W003",
+                id="django_st_ssr.E008",
+            )
+        )
+    if login_resolves and not _routed(login):
+        if app_settings.LOGIN_URL is None and settings.LOGIN_URL == global_settings.LOGIN_URL:
+            where = "settings.LOGIN_URL is not set, so Django's default"
+        else:
+            where = "The login URL"
+        messages.append(
+            Warning(
+                f"{where} {login!r} is not routed: a failed refresh sends the browser to a 404.",
+                hint=f"Set settings.LOGIN_URL (or settings.{SETTING_NAME}['LOGIN_URL']) to your "
+                "sign-in page. Silence this warning if another server answers that path.",
+                id="django_st_ssr.W004",
             )
         )
     return messages

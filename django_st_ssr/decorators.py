@@ -7,13 +7,11 @@ from functools import wraps
 from typing import Any, Callable, TypeVar, overload
 
 from asgiref.sync import iscoroutinefunction
-from django.core import signing
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.shortcuts import redirect, render, resolve_url
-from django.utils.cache import add_never_cache_headers
+from django.http import HttpRequest, HttpResponseBase
 
-from . import redirects
-from .conf import app_settings
+from . import redirects, responses
+from .redirects import LOGIN_URL_PARAM, LOGIN_URL_SALT
+from .responses import REFRESH_URL_HEADER, is_navigation
 from .verify import (
     ClaimValidators,
     Outcome,
@@ -25,45 +23,15 @@ from .verify import (
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
-REFRESH_URL_HEADER = "X-SuperTokens-Refresh-URL"
-# The refresh page accepts a login URL only when this module signed it.
-LOGIN_URL_SALT = "django_st_ssr.login-url"
-LOGIN_URL_PARAM = "login"
-
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def _accept_quality(accept: str, wanted: Callable[[str], bool]) -> float:
-    best = 0.0
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        if not wanted(media.lower()):
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        best = max(best, quality)
-    return best
-
-
-def is_navigation(request: HttpRequest) -> bool:
-    """True for a browser loading a page (where a redirect makes sense), not fetch/XHR."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    mode = request.headers.get("Sec-Fetch-Mode")
-    if mode:
-        return mode == "navigate"
-    if request.headers.get("X-Requested-With") or request.headers.get("HX-Request"):
-        return False
-    accept = request.headers.get("Accept", "")
-    json_quality = _accept_quality(accept, lambda m: m == "application/json" or m.endswith("+json"))
-    html_quality = _accept_quality(accept, lambda m: m in _HTML_TYPES)
-    return not json_quality or html_quality >= json_quality
+# Importable from here as in 0.1; they live where they are used.
+__all__ = [
+    "LOGIN_URL_PARAM",
+    "LOGIN_URL_SALT",
+    "REFRESH_URL_HEADER",
+    "SessionPolicy",
+    "is_navigation",
+    "ssr_session_required",
+]
 
 
 @dataclass(frozen=True)
@@ -98,16 +66,13 @@ class SessionPolicy:
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]
             return None
-        if result.outcome is Outcome.INVALID_CLAIMS:
-            response = self._invalid_claims(request, result)
-        elif result.outcome is Outcome.CORE_UNAVAILABLE:
-            response = self._core_unavailable(request)
-        else:
-            response = self._refresh(request)
-        _apply_sdk_mutators(request, result, response)
-        # Answers about one browser's session: no cache may keep or share them.
-        add_never_cache_headers(response)
-        return response
+        return responses.reject(
+            request,
+            result,
+            refresh_url=self.refresh_url,
+            login_url=self.login_url,
+            redirect_field_name=self.redirect_field_name,
+        )
 
     def accept(
         self, request: HttpRequest, result: Verification, response: HttpResponseBase
@@ -115,88 +80,6 @@ class SessionPolicy:
         if result.session is not None:
             redirects.forget_refresh_attempts(request, response)
         return response
-
-    def _refresh(self, request: HttpRequest) -> HttpResponseBase:
-        refresh = redirects.refresh_url(self.refresh_url)
-        if not is_navigation(request):
-            response: HttpResponseBase = JsonResponse({"message": "try refresh token"}, status=401)
-            response[REFRESH_URL_HEADER] = refresh
-            return response
-        if redirects.loop_detected(request):
-            response = redirect(redirects.loop_error_url(refresh))
-            redirects.forget_refresh_attempts(request, response)
-            return response
-        field = self.redirect_field_name or app_settings.REDIRECT_FIELD_NAME
-        params = {field: request.get_full_path()}
-        if self.login_url:
-            params[LOGIN_URL_PARAM] = signing.dumps(
-                redirects.login_url(self.login_url), salt=LOGIN_URL_SALT
-            )
-        response = redirect(redirects.add_query(refresh, **params))
-        redirects.count_refresh_attempt(request, response)
-        return response
-
-    def _invalid_claims(self, request: HttpRequest, result: Verification) -> HttpResponseBase:
-        navigation = is_navigation(request)
-        if navigation:
-            claim_redirects = app_settings.CLAIM_REDIRECTS
-            for claim_id in result.claim_ids:
-                if claim_id in claim_redirects:
-                    field = self.redirect_field_name or app_settings.REDIRECT_FIELD_NAME
-                    target = redirects.add_query(
-                        str(resolve_url(claim_redirects[claim_id])),
-                        **{field: request.get_full_path()},
-                    )
-                    return redirect(target)
-            return render(
-                request,
-                "django_st_ssr/invalid_claims.html",
-                {"claim_ids": result.claim_ids},
-                status=403,
-            )
-        return JsonResponse(
-            {"message": "invalid claim", "claimValidationErrors": list(result.claim_errors)},
-            status=403,
-        )
-
-    def _core_unavailable(self, request: HttpRequest) -> HttpResponseBase:
-        response: HttpResponse
-        if is_navigation(request):
-            response = render(
-                request,
-                "django_st_ssr/core_unavailable.html",
-                {"retry_url": request.get_full_path()},
-                status=503,
-            )
-        else:
-            response = JsonResponse({"message": "authentication service unavailable"}, status=503)
-        response["Retry-After"] = "5"
-        return response
-
-
-def _apply_sdk_mutators(
-    request: HttpRequest, result: Verification, response: HttpResponseBase
-) -> None:
-    """Write what the SDK wants on this response: its queued mutators and cookie clearing."""
-    if not result.response_mutators and not result.clear_tokens:
-        return
-    from supertokens_python.framework.django.django_request import DjangoRequest
-    from supertokens_python.framework.django.django_response import DjangoResponse
-    from supertokens_python.recipe.session.cookie_and_header import (
-        clear_session_from_all_token_transfer_methods,
-    )
-    from supertokens_python.recipe.session.recipe import SessionRecipe
-    from supertokens_python.utils import default_user_context
-
-    st_request = DjangoRequest(request)
-    st_response = DjangoResponse(response)  # type: ignore[arg-type]
-    user_context = default_user_context(st_request)
-    for mutator in result.response_mutators:
-        mutator(st_response, user_context)
-    if result.clear_tokens:
-        clear_session_from_all_token_transfer_methods(
-            st_response, SessionRecipe.get_instance(), st_request, user_context
-        )
 
 
 def _protect(view_func: ViewFunc, policy: SessionPolicy) -> ViewFunc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from typing import Any, Callable
@@ -14,6 +15,12 @@ from .conf import SETTING_NAME, app_settings
 
 _lock = threading.Lock()
 _initialised = False
+# The SDK's same-site test (api_domain vs website_domain) asks tldextract for the registrable
+# domain, and tldextract downloads the public-suffix list on first use: a start-up network call
+# that prints tracebacks offline or behind a firewall and waits on slow networks. Its bundled
+# snapshot of the list answers the same for any real domain, so use it unless the environment
+# says otherwise (SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP=0 restores the download).
+TLDEXTRACT_FLAG = "SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP"
 
 
 def _load(spec: Any, key: str) -> Any:
@@ -101,6 +108,7 @@ def init_supertokens(init: Callable[..., Any] | None = None) -> None:
             from supertokens_python import init as sdk_init
 
             init = sdk_init
+        os.environ.setdefault(TLDEXTRACT_FLAG, "1")
         kwargs = build_init_kwargs()
         try:
             init(**kwargs)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import weakref
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
@@ -14,7 +15,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
+from . import appinfo
 from .conf import app_settings
+from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
     Outcome,
@@ -22,6 +25,7 @@ from .verify import (
     averify_request,
     django_csrf_passed,
     is_core_failure,
+    log_core_failure,
     logger,
     verify_request,
     within_core_timeout,
@@ -185,6 +189,7 @@ class SuperTokensMiddleware:
             raise error
         request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
         request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        note_request_origin(request)
         if _auth_configured():
             # Replaces what AuthenticationMiddleware (listed before us) set, keeping it as the
             # fallback for requests without a SuperTokens session.
@@ -195,8 +200,9 @@ class SuperTokensMiddleware:
             request.auser = _weakly(aget_user, request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
-        # A string prefix test, so unrelated pages never touch the SDK. The SDK's own matching
-        # (exact API paths and methods) still decides what it answers.
+        # A string test on whole path segments (/auth and /auth/..., never /authors), so
+        # unrelated pages never touch the SDK. _answer_api then asks the SDK's own matching
+        # (exact API paths and methods) whether one of its APIs answers.
         if self._api_prefix is None:
             from supertokens_python import Supertokens
 
@@ -208,7 +214,8 @@ class SuperTokensMiddleware:
                 st.app_info.api_base_path.get_as_string_dangerous(),
             )
         gateway, base = self._api_prefix
-        return (gateway + request.path).startswith(base)
+        path = gateway + request.path
+        return path == base or path.startswith(base + "/")
 
     def _sync_api(self, request: HttpRequest) -> HttpResponseBase:
         response = async_to_sync(_answer_api)(request)
@@ -285,13 +292,6 @@ def _is_sign_in_redirect(request: HttpRequest, response: HttpResponseBase) -> bo
     return any(value in targets for field in fields for value in query.getlist(field))
 
 
-def _origin(url: object) -> str | None:
-    if not isinstance(url, str) or "//" not in url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else None
-
-
 def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
     """A 403 for an unsafe call to the SDK's APIs made by a page of another site.
 
@@ -309,30 +309,97 @@ def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
         if request.headers.get("Sec-Fetch-Site") != "cross-site":
             return None
     else:
-        app_info = app_settings.APP_INFO
-        trusted = {_origin(f"{request.scheme}://{request.get_host()}")}
-        if isinstance(app_info, Mapping):
-            trusted |= {_origin(app_info.get(key)) for key in ("api_domain", "website_domain")}
-            trusted.add(_origin(app_info.get("origin")))
+        trusted = {
+            appinfo.origin_of(f"{request.scheme}://{request.get_host()}"),
+            appinfo.api_origin(),
+            *appinfo.website_origins(request),
+        }
+        # Browsers send exactly scheme://host[:port], without a default port.
         if origin.lower() in trusted:
             return None
     return JsonResponse({"message": "cross-site request refused"}, status=403)
 
 
+def _malformed_body_refusal(request: HttpRequest) -> HttpResponseBase | None:
+    """A 400 for a JSON body the SDK's APIs would crash on (a 500) instead of refusing.
+
+    They index the body as an object and ``formFields`` as a list of objects without checking,
+    and pass strings on to the core, where text that is not valid Unicode (a lone surrogate,
+    which JSON can spell as ``"\\ud800"``) cannot be encoded. The body itself is never logged.
+    Bodies that are not JSON at all stay the SDK's to answer (it reads them as ``{}``).
+    """
+    if request.method in SAFE_METHODS or not request.body:
+        return None
+    try:
+        body = json.loads(request.body)
+    except (ValueError, RecursionError):
+        return None
+    problem = _body_problem(body)
+    if problem is None:
+        return None
+    return JsonResponse({"message": problem}, status=400)
+
+
+def _body_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return "the request body must be a JSON object"
+    fields = body.get("formFields")
+    if isinstance(fields, list) and not all(isinstance(field, dict) for field in fields):
+        return "formFields must be a list of objects"
+    pending: list[Any] = [body]  # no recursion: JSON may nest as deep as its parser allows
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return "the request body is not valid Unicode"
+    return None
+
+
+async def _sdk_route(st: Any, request: HttpRequest, user_context: dict[str, Any]) -> bool:
+    """True when one of the SDK's APIs answers this path and method (its own matching)."""
+    from supertokens_python.normalised_url_path import NormalisedURLPath
+    from supertokens_python.utils import normalise_http_method
+
+    try:
+        path = st.app_info.api_gateway_path.append(NormalisedURLPath(request.path))
+    except Exception:  # the SDK raises a bare Exception for a path it cannot normalise
+        return False
+    method = normalise_http_method(request.method or "")
+    route = path.get_as_string_dangerous()
+    if any(h.path == route and h.method == method for h in st.plugin_route_handlers):
+        return True
+    if not path.startswith(st.app_info.api_base_path):
+        return False
+    for recipe in st.recipe_modules:
+        if await recipe.return_api_id_if_can_handle_request(path, method, user_context):
+            return True
+    return False
+
+
 async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     """The SDK's answer to a request under the API base path; None when no API matches."""
+    import httpx
     from supertokens_python import Supertokens
     from supertokens_python.exceptions import SuperTokensError
     from supertokens_python.framework.django.django_request import DjangoRequest
     from supertokens_python.framework.django.django_response import DjangoResponse
     from supertokens_python.utils import default_user_context
 
-    refusal = _cross_site_refusal(request)
-    if refusal is not None:
-        return refusal
     st = Supertokens.get_instance()
     st_request = DjangoRequest(request)
     user_context = default_user_context(st_request)
+    if not await _sdk_route(st, request, user_context):
+        return None  # the site's own view under the base path, if any
+    refusal = _cross_site_refusal(request) or _malformed_body_refusal(request)
+    if refusal is not None:
+        return refusal
     try:
         result = await within_core_timeout(
             st.middleware(st_request, DjangoResponse(HttpResponse()), user_context)
@@ -341,6 +408,10 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
         result = await st.handle_supertokens_error(
             st_request, exc, DjangoResponse(HttpResponse()), user_context
         )
+    except httpx.InvalidURL:
+        # The SDK puts request values (an email) in the core's URLs; httpx refuses one longer
+        # than a URL may be. The request was too large, the core is fine.
+        return JsonResponse({"message": "request too large"}, status=400)
     except Exception as exc:
         return _core_failure_or_raise(exc)
     if result is None:
@@ -356,6 +427,7 @@ _DUPLICATE_COOKIES = "The request contains multiple session cookies"
 
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
+        log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response

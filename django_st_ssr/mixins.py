@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
+from django.views import View
 
 from .decorators import SessionPolicy
 from .verify import ClaimValidators
@@ -23,6 +25,18 @@ class SSRSessionRequiredMixin:
     refresh_url: str | None = None
     login_url: str | None = None
     redirect_field_name: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # View.dispatch calls the handler without super(): placed after View in the MRO, this
+        # mixin's dispatch would never run and the page would be served unprotected.
+        super().__init_subclass__(**kwargs)
+        mro = cls.__mro__
+        if View in mro and mro.index(View) < mro.index(SSRSessionRequiredMixin):
+            raise ImproperlyConfigured(
+                f"{cls.__qualname__}: put SSRSessionRequiredMixin before View (first among the "
+                f"bases, e.g. class {cls.__name__}(SSRSessionRequiredMixin, TemplateView)); "
+                "after it, the session would never be checked."
+            )
 
     def get_session_policy(self) -> SessionPolicy:
         return SessionPolicy(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping
-from urllib.parse import urlsplit
+from collections.abc import Iterable
 
 from django.core import signing
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import appinfo
 from .conf import app_settings
 
 FALLBACK_TARGET = "/"
@@ -21,18 +21,9 @@ FALLBACK_TARGET = "/"
 LOOP_COOKIE_NAME = "st_ssr_refresh"
 _LOOP_SALT = "django_st_ssr.refresh-loop"
 
-
-def _website_hosts() -> set[str]:
-    # The refresh page may be served from the API host while pages live on the website host.
-    app_info = app_settings.APP_INFO
-    hosts: set[str] = set()
-    for key in ("website_domain", "origin"):
-        value = app_info.get(key) if isinstance(app_info, Mapping) else None
-        if isinstance(value, str) and value:
-            netloc = urlsplit(value if "//" in value else f"//{value}").netloc
-            if netloc:
-                hosts.add(netloc)
-    return hosts
+# A view's own login URL travels to the refresh page signed, so the query string cannot name one.
+LOGIN_URL_PARAM = "login"
+LOGIN_URL_SALT = "django_st_ssr.login-url"
 
 
 def safe_target(
@@ -50,7 +41,9 @@ def safe_target(
         return None
     if not (url.startswith("/") or url.lower().startswith(("http://", "https://"))):
         return None
-    allowed = {request.get_host(), *_website_hosts(), *extra_hosts}
+    # The refresh page may be served from the API host while pages live on the website host.
+    website = {appinfo.host_of(origin) for origin in appinfo.website_origins(request)}
+    allowed = {request.get_host(), *website, *extra_hosts}
     if not url_has_allowed_host_and_scheme(
         url, allowed_hosts=allowed, require_https=request.is_secure()
     ):
@@ -77,6 +70,20 @@ def refresh_url(override: str | None = None) -> str:
 
 def login_url(override: str | None = None) -> str:
     return str(resolve_url(override or app_settings.login_url))
+
+
+def sign_login_url(url: str) -> str:
+    return signing.dumps(url, salt=LOGIN_URL_SALT)
+
+
+def signed_login_url(value: str | None) -> str | None:
+    """The login URL a view signed with :func:`sign_login_url`, or None."""
+    if not value:
+        return None
+    try:
+        return str(signing.loads(value, salt=LOGIN_URL_SALT))
+    except signing.BadSignature:
+        return None
 
 
 def loop_error_url(refresh: str | None = None) -> str:

@@ -45,6 +45,7 @@ _CORE_DOWN_MESSAGES = (
     "No SuperTokens core available to query",
     "SuperTokens core threw an error",
 )
+_API_KEY_REJECTED = " with status code: 401 "
 
 
 class Outcome(enum.Enum):
@@ -265,11 +266,11 @@ def outcome_for_exception(exc: Exception) -> Verification:
         # The SDK reports "could not fetch the signing keys" as try-refresh; refreshing cannot
         # help while the core is down, and would send every visitor round the refresh page.
         if isinstance(exc, TryRefreshTokenError) and exc.args and is_core_failure(exc.args[0]):
-            _log_core_failure(exc.args[0])
+            log_core_failure(exc.args[0])
             return Verification(Outcome.CORE_UNAVAILABLE)
         return Verification(Outcome.TRY_REFRESH, response_mutators=mutators)
     if is_core_failure(exc):
-        _log_core_failure(exc)
+        log_core_failure(exc)
         return Verification(Outcome.CORE_UNAVAILABLE)
     raise exc
 
@@ -284,7 +285,22 @@ def is_core_failure(exc: object) -> bool:
     return type(exc) is Exception and str(exc).startswith(_CORE_DOWN_MESSAGES)
 
 
-def _log_core_failure(exc: object) -> None:
+def core_rejected_api_key(exc: object) -> bool:
+    """True when the core answered 401: ``SUPERTOKENS["API_KEY"]`` is missing or wrong.
+
+    The SDK reports it like any core error ("... with status code: 401 and message: ...").
+    """
+    return is_core_failure(exc) and _API_KEY_REJECTED in str(exc)
+
+
+def log_core_failure(exc: object) -> None:
+    """One log line per core failure, saying whether it is an outage or a configuration error."""
+    if core_rejected_api_key(exc):
+        logger.error(
+            "SuperTokens core rejected the API key (HTTP 401): a configuration error, not an "
+            "outage; check SUPERTOKENS['API_KEY'] against the core's api_keys."
+        )
+        return
     # Only the type and the SDK's fixed phrase: the rest may echo request data.
     text = str(exc)
     reason = next((m for m in _CORE_DOWN_MESSAGES if text.startswith(m)), "")

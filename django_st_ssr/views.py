@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.templatetags.static import static
@@ -16,7 +14,6 @@ from django.views.generic import TemplateView
 
 from . import redirects
 from .conf import SETTING_NAME, app_settings
-from .decorators import LOGIN_URL_PARAM, LOGIN_URL_SALT
 
 WEB_JS_BUNDLES = ("website", "supertokens", "session")
 WEB_JS_STATIC_DIR = "django_st_ssr/vendor/supertokens-web-js"
@@ -71,11 +68,8 @@ class RefreshSessionView(TemplateView):
         return redirects.safe_target_or_fallback(self.request, self.request.GET.get(field))
 
     def get_login_url(self, target: str) -> str:
-        url = redirects.login_url()
-        signed = self.request.GET.get(LOGIN_URL_PARAM)
-        if signed:
-            with contextlib.suppress(signing.BadSignature):
-                url = str(signing.loads(signed, salt=LOGIN_URL_SALT))
+        signed = redirects.signed_login_url(self.request.GET.get(redirects.LOGIN_URL_PARAM))
+        url = signed or redirects.login_url()
         return redirects.add_query(url, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

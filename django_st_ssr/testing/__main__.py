@@ -22,6 +22,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--refresh-token-validity", type=int, default=100 * 24 * 3600, metavar="SECONDS"
     )
+    parser.add_argument(
+        "--signing-key-rotation-interval",
+        type=float,
+        default=168 * 3600,
+        metavar="SECONDS",
+        help="seconds between new dynamic signing keys (default: 168 hours, like the real core)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     core = EmulatedCore(
@@ -30,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         access_token_validity=args.access_token_validity,
         refresh_token_validity=args.refresh_token_validity,
         host=args.host,
+        signing_key_rotation_interval=args.signing_key_rotation_interval,
     ).start()
     print(f"Emulated SuperTokens core at {core.url} (Ctrl+C to stop)", flush=True)
     try:

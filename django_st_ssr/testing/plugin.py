@@ -25,9 +25,13 @@ from urllib.parse import quote
 
 import pytest
 
-from . import _core_if_started, get_emulated_core, unique_email
+from . import _allow_emulator_for_this_test_run, _core_if_started, get_emulated_core, unique_email
+from .core.keys import DEFAULT_ROTATION_INTERVAL
 
 __all__ = ["LoggedInSession", "RealCore", "unique_email"]
+
+# Loaded by pytest before any settings module: test settings may start the emulated core.
+_allow_emulator_for_this_test_run()
 
 _CONTROLS = frozenset(
     {
@@ -48,6 +52,7 @@ _CONTROLS = frozenset(
         "log",
         "access_token_validity",
         "refresh_token_validity",
+        "signing_key_rotation_interval",
     }
 )
 
@@ -74,13 +79,16 @@ def _real_core_uri() -> str:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "emulator_only: needs controls only the emulated core has (skipped against a real core)",
+        "emulator_only(reason=...): needs the emulated core (skipped when ST_CORE_URI is set)",
     )
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    if _real_core_uri() and item.get_closest_marker("emulator_only") is not None:
-        pytest.skip("needs the emulated core; ST_CORE_URI names a real one")
+    marker = item.get_closest_marker("emulator_only")
+    if _real_core_uri() and marker is not None:
+        # @pytest.mark.emulator_only(reason="...") says why in the skip message.
+        why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+        pytest.skip(f"needs the emulated core{': ' + why if why else ''}; ST_CORE_URI is set")
 
 
 @pytest.fixture(scope="session")
@@ -108,6 +116,7 @@ def _st_core_restore() -> Iterator[None]:
         core.clear_faults()
         core.access_token_validity = 3600
         core.refresh_token_validity = 100 * 24 * 3600
+        core.signing_key_rotation_interval = DEFAULT_ROTATION_INTERVAL
 
 
 @dataclass

@@ -160,17 +160,19 @@ def test_e005_quiet_for_names_paths_and_urls(settings, url):
     assert ids(checks.check_urls()) == []
 
 
-def test_w003_refresh_url_not_routed(settings):
+def test_e008_refresh_url_not_routed(settings):
     settings.ROOT_URLCONF = "tests.app.urls_without_refresh"
-    assert ids(checks.check_urls()) == ["django_st_ssr.W003"]
+    messages = checks.check_urls()
+    assert ids(messages) == ["django_st_ssr.E008"]
+    assert messages[0].is_serious()  # an error: runserver and migrate refuse to start
 
 
-def test_w003_refresh_path_not_routed(settings):
+def test_e008_refresh_path_not_routed(settings):
     _with(settings, REFRESH_URL="/nowhere/refresh/")
-    assert ids(checks.check_urls()) == ["django_st_ssr.W003"]
+    assert ids(checks.check_urls()) == ["django_st_ssr.E008"]
 
 
-def test_w003_quiet_for_another_host(settings):
+def test_e008_quiet_for_another_host(settings):
     _with(settings, REFRESH_URL="https://www.example.com/refresh-session/")
     assert ids(checks.check_urls()) == []
 
@@ -211,3 +213,100 @@ def test_e007_web_js_malformed(settings, value):
 def test_e007_quiet_for_valid_values(settings, value):
     _with(settings, WEB_JS=value)
     assert ids(checks.check_web_js()) == []
+
+
+def test_w004_login_url_left_at_djangos_default(settings):
+    from django.conf import global_settings
+
+    settings.LOGIN_URL = global_settings.LOGIN_URL
+    messages = checks.check_urls()
+    assert ids(messages) == ["django_st_ssr.W004"]
+    assert "not set" in messages[0].msg
+    assert "/accounts/login/" in messages[0].msg
+
+
+def test_w004_login_url_set_but_not_routed(settings):
+    _with(settings, LOGIN_URL="/sign-in-typo/")
+    messages = checks.check_urls()
+    assert ids(messages) == ["django_st_ssr.W004"]
+    assert "not set" not in messages[0].msg
+
+
+def test_w004_quiet_for_a_login_page_on_another_host(settings):
+    _with(settings, LOGIN_URL="https://accounts.example.com/login")
+    assert ids(checks.check_urls()) == []
+
+
+def test_w005_example_domains_while_serving_localhost(settings):
+    # The README's domains with a development ALLOWED_HOSTS: the browser is on 127.0.0.1.
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = []
+    app_info = {**settings.SUPERTOKENS["APP_INFO"]}
+    app_info.update(api_domain="https://www.example.com", website_domain="https://www.example.com")
+    _with(settings, APP_INFO=app_info)
+    messages = checks.check_domains_served()
+    assert ids(messages) == ["django_st_ssr.W005"]
+    assert "www.example.com" in messages[0].msg
+
+
+@pytest.mark.parametrize(
+    ("allowed", "domain"),
+    [
+        ([], "http://127.0.0.1:8000"),
+        ([], "http://localhost:8000"),
+        (["www.example.com"], "https://www.example.com"),
+        ([".example.com"], "https://api.example.com"),
+        (["*"], "https://anything.example"),
+    ],
+)
+def test_w005_quiet_when_allowed_hosts_serve_the_domains(settings, allowed, domain):
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = allowed
+    app_info = {**settings.SUPERTOKENS["APP_INFO"], "api_domain": domain, "website_domain": domain}
+    _with(settings, APP_INFO=app_info)
+    assert ids(checks.check_domains_served()) == []
+
+
+def test_mixin_after_view_is_refused_at_class_creation():
+    from django.core.exceptions import ImproperlyConfigured
+    from django.views.generic import TemplateView
+
+    from django_st_ssr import SSRSessionRequiredMixin
+
+    with pytest.raises(ImproperlyConfigured, match="before View"):
+
+        class Unprotected(TemplateView, SSRSessionRequiredMixin):
+            pass
+
+    class Base(TemplateView):
+        pass
+
+    with pytest.raises(ImproperlyConfigured, match="before View"):
+
+        class AlsoUnprotected(Base, SSRSessionRequiredMixin):
+            pass
+
+
+def test_mixin_first_or_behind_other_mixins_is_accepted(rf):
+    from django.contrib.auth.mixins import LoginRequiredMixin
+    from django.views.generic import TemplateView
+
+    from django_st_ssr import SSRSessionRequiredMixin
+
+    class First(SSRSessionRequiredMixin, TemplateView):
+        pass
+
+    class AfterAnotherMixin(LoginRequiredMixin, SSRSessionRequiredMixin, TemplateView):
+        pass
+
+    class OwnMixin(SSRSessionRequiredMixin):
+        pass
+
+    class ThroughOwnMixin(OwnMixin, TemplateView):
+        pass
+
+    # Accepted and protecting: a visitor without a session is sent to the refresh page.
+    for view in (First, ThroughOwnMixin):
+        response = view.as_view(template_name="never-rendered.html")(rf.get("/page/"))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/refresh-session/?")

@@ -158,6 +158,12 @@ async def athread(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(threading.get_ident()))
 
 
+@csrf_exempt
+def site_page(request: HttpRequest) -> HttpResponse:
+    """A page of the site whose path shares a prefix with, or lives under, the API base path."""
+    return HttpResponse(f"site:{request.method}:{request.path}")
+
+
 def untouched(request: HttpRequest) -> HttpResponse:
     """Never looks at request.st_session."""
     return HttpResponse("untouched")
@@ -178,3 +184,31 @@ class PerRequestPolicyView(SSRSessionRequiredMixin, TemplateView):
         if self.request.GET.get("public"):
             return dataclasses.replace(policy, session_required=False)
         return policy
+
+
+# Pages guarded by the claims of the README's recipes (tests/app/test_claims.py initialises them).
+def _needs_role(globals_: list[Any], _session: Any, _user_context: Any) -> list[Any]:
+    from supertokens_python.recipe.userroles import UserRoleClaim
+
+    return [*globals_, UserRoleClaim.validators.includes("editor")]
+
+
+def _needs_permission(globals_: list[Any], _session: Any, _user_context: Any) -> list[Any]:
+    from supertokens_python.recipe.userroles import PermissionClaim
+
+    return [*globals_, PermissionClaim.validators.includes("articles:write")]
+
+
+@ssr_session_required(override_global_claim_validators=_needs_role)
+def editors(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+@ssr_session_required(override_global_claim_validators=_needs_permission)
+async def writers(request: HttpRequest) -> HttpResponse:
+    return _who(request)
+
+
+def verify_email(request: HttpRequest) -> HttpResponse:
+    """The CLAIM_REDIRECTS target of the email-verification tests."""
+    return HttpResponse("please verify your email")

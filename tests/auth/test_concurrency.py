@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ from django_st_ssr.testing import unique_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+ROOT = Path(__file__).resolve().parents[2]
 arrived = threading.Barrier(2, timeout=10)
 
 
@@ -36,6 +41,13 @@ def _get(client: Client, url: str) -> Any:
         connection.close()  # each worker thread's own connection
 
 
+in_memory_sqlite = pytest.mark.skipif(
+    connection.vendor == "sqlite" and connection.is_in_memory_db(),
+    reason="in-memory SQLite locks tables across threads; test_on_an_sqlite_file runs this",
+)
+
+
+@in_memory_sqlite
 def test_two_first_requests_at_once(st_login, settings):
     settings.AUTHENTICATION_BACKENDS = ["tests.auth.test_concurrency.RacingBackend"]
     arrived.reset()
@@ -48,3 +60,32 @@ def test_two_first_requests_at_once(st_login, settings):
     assert [r.content.decode() for r in responses] == [expected, expected]
     assert SuperTokensUserLink.objects.filter(supertokens_id=session.user_id).count() == 1
     assert get_user_model().objects.filter(username=session.user_id).count() == 1
+
+
+@pytest.mark.skipif(
+    not (connection.vendor == "sqlite" and connection.is_in_memory_db()),
+    reason="the database of this run is already the one to test",
+)
+def test_on_an_sqlite_file():
+    """The test above on SQLite as deployed: a file (its own pytest process)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            __file__,
+            "--ds=tests.settings_sqlite_file",
+            "-k",
+            "two_first_requests",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "1 passed" in result.stdout

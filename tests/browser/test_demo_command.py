@@ -32,6 +32,7 @@ def _get(url: str) -> tuple[int, str, str]:
         return exc.code, exc.headers.get("Location", ""), ""
 
 
+@pytest.mark.emulator_only(reason="`make demo` starts its own emulated core")
 @pytest.mark.parametrize("server", ["wsgi", "asgi"])
 def test_demo_starts_the_emulated_core_and_the_example(server: str) -> None:
     port, core_port = free_port(), free_port()

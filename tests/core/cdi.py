@@ -26,3 +26,8 @@ def post(core: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
 def jwt_part(token: str, index: int) -> dict[str, Any]:
     part = token.split(".")[index]
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))  # type: ignore[no-any-return]
+
+
+def call(core: Any, method: str, path: str, body: Any = None) -> httpx.Response:
+    """One raw request with the core's headers, whatever it answers."""
+    return httpx.request(method, core.url + path, json=body, headers=headers(core))

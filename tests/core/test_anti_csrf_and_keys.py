@@ -95,7 +95,11 @@ def test_verify_with_parent_hash_for_a_revoked_session_is_unauthorised(st_core):
     refreshed = post(
         st_core,
         "/recipe/session/refresh",
-        {"refreshToken": created["refreshToken"]["token"], "enableAntiCsrf": False},
+        {
+            "refreshToken": created["refreshToken"]["token"],
+            "enableAntiCsrf": False,
+            "useDynamicSigningKey": True,
+        },
     )
     handle = created["session"]["handle"]
     post(st_core, "/recipe/session/remove", {"sessionHandles": [handle]})

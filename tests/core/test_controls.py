@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -47,7 +48,10 @@ def test_st_login_with_email_puts_sdk_cookies_on_the_client(st_login, client):
     assert session.get_user_id() == logged_in.user_id
     assert session.get_handle() == logged_in.session_handle
     assert session.get_access_token_payload()["plan"] == "pro"
-    assert refresh.value == logged_in.refresh_token
+    # Like the SDK's own Set-Cookie, the cookie holds the token URL-quoted: real refresh tokens
+    # carry "+" and "=" (standard base64), which a cookie value must not hold raw.
+    assert unquote(refresh.value) == logged_in.refresh_token
+    assert not set("+=") & set(refresh.value)
 
     # The same email logs in as the same user again.
     assert st_login(client, email=email).user_id == logged_in.user_id

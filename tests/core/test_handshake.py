@@ -7,8 +7,6 @@ import uuid
 import httpx
 import pytest
 
-from django_st_ssr.testing import EmulatedCore
-
 from .cdi import headers
 
 
@@ -40,29 +38,35 @@ def test_unknown_path_404_names_method_and_path(st_core):
     assert "POST /recipe/nope" in response.text
 
 
-@pytest.mark.emulator_only
-def test_api_key_is_enforced_like_the_real_core():
-    with EmulatedCore(api_key="s3cret-key") as core:
-        body = {"sessionHandles": ["x"]}
-        path = core.url + "/recipe/session/remove"
-        missing = httpx.post(path, json=body, headers={"cdi-version": "5.4"})
-        wrong = httpx.post(path, json=body, headers={"cdi-version": "5.4", "api-key": "nope"})
-        right = httpx.post(path, json=body, headers={"cdi-version": "5.4", "api-key": "s3cret-key"})
-        assert (missing.status_code, missing.text) == (401, "Invalid API key")
-        assert (wrong.status_code, wrong.text) == (401, "Invalid API key")
-        assert right.status_code == 200
-        assert right.json() == {"status": "OK", "sessionHandlesRevoked": []}
-        # The handshake and the JWKS stay open, as the SDK sends no key for the JWKS.
-        assert httpx.get(core.url + "/apiversion").status_code == 200
-        assert httpx.get(core.url + "/.well-known/jwks.json").status_code == 200
+def test_api_key_is_enforced_like_the_real_core(keyed_core):
+    body = {"sessionHandles": ["x"]}
+    path = keyed_core.url + "/recipe/session/remove"
+    cdi = {"cdi-version": "5.4"}
+    missing = httpx.post(path, json=body, headers=cdi)
+    wrong = httpx.post(path, json=body, headers={**cdi, "api-key": "nope"})
+    right = httpx.post(path, json=body, headers={**cdi, "api-key": keyed_core.api_key})
+    bearer = httpx.post(
+        path, json=body, headers={**cdi, "authorization": f"Bearer {keyed_core.api_key}"}
+    )
+    assert missing.status_code == 401
+    assert wrong.status_code == 401
+    assert (right.status_code, right.json()) == (200, {"status": "OK", "sessionHandlesRevoked": []})
+    assert (bearer.status_code, bearer.json()) == (200, right.json())
 
 
-def test_wrong_api_key_is_refused_by_a_core_that_has_one(st_core):
-    if not st_core.api_key:
-        pytest.skip("this core has no api-key")
+def test_only_hello_and_the_jwks_are_open_on_a_core_with_a_key(keyed_core):
+    # The handshake needs the key too; the SDK sends none for the JWKS.
+    assert httpx.get(keyed_core.url + "/apiversion").status_code == 401
+    assert httpx.get(keyed_core.url + "/hello").status_code == 200
+    assert httpx.get(keyed_core.url + "/.well-known/jwks.json").status_code == 200
+    with_key = httpx.get(keyed_core.url + "/apiversion", headers={"api-key": keyed_core.api_key})
+    assert with_key.status_code == 200
+
+
+def test_wrong_api_key_is_refused_by_a_core_that_has_one(keyed_core):
     response = httpx.post(
-        st_core.url + "/recipe/session/remove",
+        keyed_core.url + "/recipe/session/remove",
         json={"sessionHandles": []},
-        headers=headers(st_core, api_key="wrong-" + uuid.uuid4().hex),
+        headers=headers(keyed_core, api_key="wrong-" + uuid.uuid4().hex),
     )
     assert response.status_code == 401

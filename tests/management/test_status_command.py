@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
@@ -22,7 +21,6 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from django_st_ssr.management.commands.supertokens_status import describe_session
-from django_st_ssr.testing import EmulatedCore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,14 +49,6 @@ def dead_uri() -> str:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     return f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture
-def keyed_core() -> Iterator[EmulatedCore]:
-    """A private emulated core that demands an API key (independent of the suite's core)."""
-    core = EmulatedCore(api_key=f"key-{uuid.uuid4().hex}").start()
-    yield core
-    core.stop()
 
 
 def test_healthy_core_exits_zero_and_reports_cdi_jwks_and_cookies(st_core: Any) -> None:
@@ -110,8 +100,7 @@ def test_every_core_of_a_semicolon_list_is_checked(st_core: Any) -> None:
     assert [core["uri"] for core in report["cores"]] == [st_core.url, dead]
 
 
-def test_api_key_accepted_and_never_printed(keyed_core: EmulatedCore) -> None:
-    assert keyed_core.api_key is not None
+def test_api_key_accepted_and_never_printed(keyed_core: Any) -> None:
     with with_core(keyed_core.url, API_KEY=keyed_core.api_key):
         code, out, err = run()
         assert code == 0, err
@@ -123,17 +112,36 @@ def test_api_key_accepted_and_never_printed(keyed_core: EmulatedCore) -> None:
     assert keyed_core.api_key not in json_out
 
 
-def test_wrong_or_missing_api_key_fails(keyed_core: EmulatedCore) -> None:
+def test_missing_api_key_is_named_as_such(keyed_core: Any) -> None:
+    # A real core wants the key on /apiversion already: only /hello and the JWKS are open.
+    with with_core(keyed_core.url, API_KEY=None):
+        code, out, err = run()
+        assert code == 1
+        assert "API key required, none configured" in out
+        assert "problem: " in err
+        assert "API key required, none configured (HTTP 401 on /apiversion)" in err
+        assert "configuration error" in err
+        # Not the misleading follow-ups of a failed handshake.
+        assert "CDI version NONE" not in out
+        assert "JWKS not usable" not in out + err
+        assert "key(s)" in out  # the JWKS is open, so it is still checked
+        code, report = run_json()
+    assert code == 1
+    [core] = report["cores"]
+    assert core["reachable"] is True
+    assert core["api_key"] == "API key required, none configured"
+    assert core["jwks_keys"] >= 1
+    assert len(report["problems"]) == 1
+
+
+def test_wrong_api_key_is_a_configuration_error(keyed_core: Any) -> None:
     wrong = f"wrong-{uuid.uuid4().hex}"
     with with_core(keyed_core.url, API_KEY=wrong):
         code, out, err = run()
     assert code == 1
-    assert "API key rejected" in err
+    assert "API key rejected (HTTP 401 on /apiversion): a configuration error" in err
+    assert "unreachable" not in out + err
     assert wrong not in out + err
-    with with_core(keyed_core.url, API_KEY=None):
-        code, _, err = run()
-    assert code == 1
-    assert "API key required, none configured" in err
 
 
 def test_credentials_in_the_uri_are_not_printed(st_core: Any) -> None:
@@ -235,3 +243,29 @@ def test_exit_status_of_a_real_process(st_core: Any, healthy: bool) -> None:
     )
     assert result.returncode == (0 if healthy else 1), result.stdout + result.stderr
     assert ("SuperTokens: OK" in result.stdout) is healthy
+
+
+def test_app_info_hosts_this_site_does_not_serve_are_a_problem(st_core: Any) -> None:
+    # The README's example domains on a development machine (ALLOWED_HOSTS of 127.0.0.1 only):
+    # every page reached on 127.0.0.1 would send its refresh to www.example.com.
+    app_info = {
+        **settings.SUPERTOKENS["APP_INFO"],
+        "api_domain": "https://www.example.com",
+        "website_domain": "https://www.example.com",
+    }
+    with with_core(st_core.url, APP_INFO=app_info), override_settings(ALLOWED_HOSTS=["127.0.0.1"]):
+        code, out, err = run()
+        json_code, report = run_json()
+    assert code == json_code == 1
+    assert "served here       NO" in out
+    assert "api_domain host 'www.example.com' is not in ALLOWED_HOSTS" in err
+    assert report["session"]["served here"] == "NO"
+    assert len(report["problems"]) == 2  # api_domain and website_domain
+
+    with (
+        override_settings(ALLOWED_HOSTS=["127.0.0.1", ".example.com"]),
+        with_core(st_core.url, APP_INFO=app_info),
+    ):
+        code, report = run_json()
+    assert code == 0, report["problems"]
+    assert report["session"]["served here"] == "yes (ALLOWED_HOSTS)"

@@ -28,7 +28,9 @@ import pytest
 
 from django_st_ssr.testing import EmulatedCore, unique_email
 
-pytestmark = pytest.mark.emulator_only
+# A real core's access-token validity is its own configuration: only a private emulated core
+# can be told to issue 3-second tokens.
+pytestmark = pytest.mark.emulator_only(reason="starts its own core with 3-second access tokens")
 
 REPO = Path(__file__).resolve().parents[2]
 USERS = 10

@@ -20,12 +20,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import RequestFactory
 
+from ...checks import is_emulated_core, unserved_domains
 from ...conf import app_settings
 
 # Paths of the core's HTTP API (CDI); the tenant path is one the SDK calls on every sign-in.
 APIVERSION_PATH = "/apiversion"
 JWKS_PATH = "/.well-known/jwks.json"
 TENANT_PATH = "/public/recipe/multitenancy/tenant/v2"
+API_KEY_REJECTED = "API key rejected"
+API_KEY_MISSING = "API key required, none configured"
 
 
 @dataclass
@@ -35,6 +38,7 @@ class CoreReport:
     cdi_version: str | None = None
     core_versions: list[str] = field(default_factory=list)
     api_key: str = "not checked"
+    emulated: bool = False
     jwks_keys: int | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -70,12 +74,51 @@ def _reason(exc: BaseException) -> str:
     return str(reason) or type(exc).__name__
 
 
+def _probe_versions_and_key(
+    report: CoreReport,
+    base: str,
+    status: int,
+    body: bytes,
+    api_key: str | None,
+    key_header: dict[str, str],
+    timeout: float,
+) -> None:
+    from supertokens_python.constants import SUPPORTED_CDI_VERSIONS
+    from supertokens_python.utils import find_max_version
+
+    try:
+        report.core_versions = [str(v) for v in json.loads(body)["versions"]]
+    except (ValueError, KeyError, TypeError):
+        report.problems.append(f"/apiversion answered HTTP {status} without a version list")
+        return
+    report.cdi_version = find_max_version(report.core_versions, SUPPORTED_CDI_VERSIONS)
+    if report.cdi_version is None:
+        report.problems.append(
+            "no CDI version in common: the core speaks "
+            f"{', '.join(report.core_versions)}, this SDK {', '.join(SUPPORTED_CDI_VERSIONS)}"
+        )
+        return
+
+    headers = {**key_header, "cdi-version": report.cdi_version, "rid": "multitenancy"}
+    try:
+        status, _ = _get(base + TENANT_PATH, headers, timeout)
+    except OSError as exc:
+        report.problems.append(f"{TENANT_PATH}: {_reason(exc)}")
+        status = 0
+    if status == 200:
+        report.api_key = "accepted" if api_key else "not needed"
+    elif status == 401:
+        report.api_key = API_KEY_REJECTED if api_key else API_KEY_MISSING
+        report.problems.append(report.api_key)
+    elif status:
+        report.api_key = f"unknown (HTTP {status})"
+        report.problems.append(f"{TENANT_PATH} answered HTTP {status}")
+
+
 def probe_core(uri: str, api_key: str | None, timeout: float) -> CoreReport:
     """Ask one core what the SDK will ask it, the way the SDK builds its URLs."""
-    from supertokens_python.constants import SUPPORTED_CDI_VERSIONS
     from supertokens_python.normalised_url_domain import NormalisedURLDomain
     from supertokens_python.normalised_url_path import NormalisedURLPath
-    from supertokens_python.utils import find_max_version
 
     report = CoreReport(uri=redact_uri(uri))
     try:
@@ -92,38 +135,16 @@ def probe_core(uri: str, api_key: str | None, timeout: float) -> CoreReport:
         report.problems.append(f"unreachable: {_reason(exc)}")
         return report
     report.reachable = True
+    report.emulated = is_emulated_core(uri, timeout)
     if status == 401:
-        report.api_key = "rejected"
-        report.problems.append("the core rejected the API key on /apiversion")
-        return report
-    try:
-        report.core_versions = [str(v) for v in json.loads(body)["versions"]]
-    except (ValueError, KeyError, TypeError):
-        report.problems.append(f"/apiversion answered HTTP {status} without a version list")
-        return report
-    report.cdi_version = find_max_version(report.core_versions, SUPPORTED_CDI_VERSIONS)
-    if report.cdi_version is None:
+        # A real core demands the key on everything but /hello and the JWKS.
+        report.api_key = API_KEY_REJECTED if api_key else API_KEY_MISSING
         report.problems.append(
-            "no CDI version in common: the core speaks "
-            f"{', '.join(report.core_versions)}, this SDK {', '.join(SUPPORTED_CDI_VERSIONS)}"
+            f"{report.api_key} (HTTP 401 on /apiversion): a configuration error, "
+            "not an outage; check SUPERTOKENS['API_KEY']"
         )
-        return report
-
-    headers = {**key_header, "cdi-version": report.cdi_version, "rid": "multitenancy"}
-    try:
-        status, _ = _get(base + TENANT_PATH, headers, timeout)
-    except OSError as exc:
-        report.problems.append(f"{TENANT_PATH}: {_reason(exc)}")
-        status = 0
-    if status == 200:
-        report.api_key = "accepted" if api_key else "not needed"
-    elif status == 401:
-        report.api_key = "rejected" if api_key else "required, none configured"
-        report.problems.append(f"API key {report.api_key}")
-    elif status:
-        report.api_key = f"unknown (HTTP {status})"
-        report.problems.append(f"{TENANT_PATH} answered HTTP {status}")
-
+    else:
+        _probe_versions_and_key(report, base, status, body, api_key, key_header, timeout)
     try:
         status, body = _get(base + JWKS_PATH, {}, timeout)
         if status != 200:
@@ -213,6 +234,17 @@ class Command(BaseCommand):
             )
             problems.extend(session_problems)
         session["API key"] = "set (not shown)" if api_key else "not set"
+        try:
+            refused = unserved_domains()
+        except ImproperlyConfigured:
+            refused = {}  # already reported
+        # Pages reached at another host than APP_INFO names cannot renew their sessions.
+        session["served here"] = "yes (ALLOWED_HOSTS)" if not refused else "NO"
+        problems.extend(
+            f"APP_INFO {key} host {host!r} is not in ALLOWED_HOSTS: this site never serves it, "
+            "so the refresh page cannot renew sessions (check django_st_ssr.W005)"
+            for key, host in refused.items()
+        )
 
         if options["json"]:
             document = {
@@ -229,7 +261,10 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{len(problems)} problem(s) found", returncode=1)
         if not options["json"]:
-            self.stdout.write(self.style.SUCCESS("SuperTokens: OK"))
+            emulated = (
+                " (emulated core: tests and demos only)" if any(c.emulated for c in cores) else ""
+            )
+            self.stdout.write(self.style.SUCCESS(f"SuperTokens: OK{emulated}"))
 
     def _write_text(self, cores: list[CoreReport], session: dict[str, str]) -> None:
         def row(label: str, value: str, ok: bool = True) -> None:
@@ -241,16 +276,21 @@ class Command(BaseCommand):
             row("reachable", "yes" if core.reachable else "NO", core.reachable)
             if not core.reachable:
                 continue
-            offered = ", ".join(core.core_versions) or "none"
-            row(
-                "CDI version",
-                f"{core.cdi_version or 'NONE'} (core offers {offered})",
-                core.cdi_version is not None,
-            )
+            if core.emulated:
+                row("kind", "EMULATED: in memory, no authentication (tests and demos only)", False)
+            if core.api_key in (API_KEY_REJECTED, API_KEY_MISSING) and not core.core_versions:
+                row("CDI version", "not checked (the core wants a valid API key)", False)
+            else:
+                offered = ", ".join(core.core_versions) or "none"
+                row(
+                    "CDI version",
+                    f"{core.cdi_version or 'NONE'} (core offers {offered})",
+                    core.cdi_version is not None,
+                )
             row("API key", core.api_key, core.api_key in ("accepted", "not needed"))
             keys = "not usable" if core.jwks_keys is None else f"{core.jwks_keys} key(s)"
             row("JWKS", keys, bool(core.jwks_keys))
         if session:
             self.stdout.write(self.style.MIGRATE_HEADING("Session settings (effective)"))
             for label, value in session.items():
-                row(label, value)
+                row(label, value, value != "NO")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import time
 from collections import Counter, deque
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote, urlsplit
 
-from .keys import KeyRing
-from .sessions import SessionStore
+from .keys import DEFAULT_ROTATION_INTERVAL, KeyRing
+from .recipes import EmailVerificationStore, MetadataStore, RoleStore
+from .sessions import CoreError, SessionStore
 from .users import UserStore
 
 logger = logging.getLogger("django_st_ssr.testing")
@@ -20,12 +23,65 @@ logger = logging.getLogger("django_st_ssr.testing")
 CDI_VERSIONS = ["5.0", "5.1", "5.2", "5.3", "5.4"]
 # Top-level path segments; anything else in first position is a tenant id ("/public/recipe/...").
 _ROOTS = {"recipe", "user", "users", "apiversion", "hello", ".well-known"}
-# The real core answers these without an api-key (the SDK sends none for the JWKS).
-_OPEN_PATHS = {"/hello", "/apiversion", "/.well-known/jwks.json"}
+# The real core answers only these without an api-key (the SDK sends none for the JWKS).
+_OPEN_PATHS = {"/hello", "/.well-known/jwks.json"}
 
 Body = dict[str, Any]
 Query = dict[str, str]
 Handler = Callable[[str, Query, Body], Body]
+
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "strings": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+}
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+@dataclass(frozen=True)
+class Route:
+    """A handler and the input the real core checks before running it."""
+
+    handler: Handler
+    body: dict[str, str] = field(default_factory=dict)  # JSON field -> type (see _JSON_TYPES)
+    query: set[str] = field(default_factory=set)  # required query parameters
+
+    def invalid_input(self, query: Query, body: Body) -> str | None:
+        """The real core's 400 message for the first bad field, or None."""
+        for name in sorted(self.query):
+            if name not in query:
+                return f"Field name '{name}' is missing in GET request"
+        for name, kind in self.body.items():
+            value = body.get(name)
+            if value is None and kind.endswith("?"):
+                continue
+            if value is None or not _JSON_TYPES[kind.rstrip("?")](value):
+                return f"Field name '{name}' is invalid in JSON input"
+        return None
+
+
+def parse_query(query: str) -> Query:
+    """Query parameters; one with a malformed %-escape is dropped (the real core's server does)."""
+    params: Query = {}
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if _BAD_ESCAPE.search(name) or _BAD_ESCAPE.search(value):
+            continue
+        params.setdefault(unquote(name.replace("+", " ")), unquote(value.replace("+", " ")))
+    return params
+
+
+def _api_key_of(headers: Any) -> str | None:
+    key = headers.get("api-key")
+    if key is not None:
+        return str(key)
+    scheme, _, token = str(headers.get("authorization") or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
 
 
 def _truthy(value: str | None) -> bool:
@@ -55,54 +111,189 @@ class EmulatedCore:
         access_token_validity: int = 3600,
         refresh_token_validity: int = 100 * 24 * 3600,
         host: str = "127.0.0.1",
+        signing_key_rotation_interval: float = DEFAULT_ROTATION_INTERVAL,
     ) -> None:
         self.host = host
         self.port = port
         self.api_key = api_key
         self.emulated = True
         self.lock = threading.RLock()
-        self.keys = KeyRing()
+        self.keys = KeyRing(
+            signing_key_rotation_interval, access_token_validity=lambda: self.access_token_validity
+        )
         self.sessions = SessionStore(self.keys, access_token_validity, refresh_token_validity)
         self.users = UserStore()
         # Bounded, so a long-running demo core does not grow without end; counters are exact.
         self.log: deque[tuple[str, str, int]] = deque(maxlen=10_000)
-        # Bumped by rotate/drop, so the pytest plugin knows when the SDK's JWKS cache went stale.
-        self.key_generation = 0
         self._counts: Counter[str] = Counter()
         self._delays: dict[str, float] = {}
         self._failures: dict[str, list[int]] = {}  # path -> [status, remaining]
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._routes: dict[tuple[str, str], Handler] = {
-            ("GET", "/hello"): lambda t, q, b: {"_text": "Hello\n"},
-            ("GET", "/apiversion"): lambda t, q, b: {"versions": CDI_VERSIONS},
-            ("GET", "/.well-known/jwks.json"): lambda t, q, b: self.keys.jwks(),
-            ("GET", "/recipe/multitenancy/tenant/v2"): self._tenant,
-            ("POST", "/recipe/session"): self._create_session,
-            ("GET", "/recipe/session"): lambda t, q, b: self.sessions.info(q.get("sessionHandle")),
-            ("POST", "/recipe/session/verify"): lambda t, q, b: self.sessions.verify(b),
-            ("POST", "/recipe/session/refresh"): lambda t, q, b: self.sessions.refresh(b),
-            ("POST", "/recipe/session/regenerate"): lambda t, q, b: self.sessions.regenerate(b),
-            ("POST", "/recipe/session/remove"): self._remove_sessions,
-            ("GET", "/recipe/session/user"): self._session_handles,
-            ("PUT", "/recipe/session/data"): lambda t, q, b: self.sessions.update_data(b),
-            ("PUT", "/recipe/jwt/data"): lambda t, q, b: self.sessions.update_jwt_data(b),
-            ("POST", "/recipe/signup"): lambda t, q, b: self.users.sign_up(t, b),
-            ("POST", "/recipe/signin"): lambda t, q, b: self.users.sign_in(t, b),
-            ("PUT", "/recipe/user"): lambda t, q, b: self.users.update(b),
-            ("POST", "/recipe/user/password/reset/token"): (
-                lambda t, q, b: self.users.create_reset_token(b)
+        self.email_verification = EmailVerificationStore()
+        self.roles = RoleStore()
+        self.metadata = MetadataStore()
+        self.users.is_verified = self.email_verification.is_verified
+        self._routes = self._route_table()
+
+    def _route_table(self) -> dict[tuple[str, str], Route]:
+        """Every (method, path) served, with the fields the real core checks before anything.
+
+        Field types: ``string``, ``boolean``, ``number``, ``object``, ``array``, ``strings`` (an
+        array of strings); a trailing ``?`` makes the field optional (``null`` counts as absent).
+        """
+        ev, roles, meta, sessions, users = (
+            self.email_verification,
+            self.roles,
+            self.metadata,
+            self.sessions,
+            self.users,
+        )
+        return {
+            ("GET", "/hello"): Route(lambda t, q, b: {"_text": "Hello\n"}),
+            ("GET", "/apiversion"): Route(lambda t, q, b: {"versions": CDI_VERSIONS}),
+            ("GET", "/.well-known/jwks.json"): Route(lambda t, q, b: self.keys.jwks()),
+            ("GET", "/recipe/multitenancy/tenant/v2"): Route(self._tenant),
+            # -- sessions
+            ("POST", "/recipe/session"): Route(
+                self._create_session,
+                body={
+                    "userId": "string",
+                    "userDataInJWT": "object",
+                    "userDataInDatabase": "object",
+                    "enableAntiCsrf": "boolean",
+                    "useDynamicSigningKey": "boolean?",
+                },
             ),
-            ("POST", "/recipe/user/password/reset/token/consume"): (
-                lambda t, q, b: self.users.consume_reset_token(b)
+            ("GET", "/recipe/session"): Route(
+                lambda t, q, b: sessions.info(q["sessionHandle"]), query={"sessionHandle"}
             ),
-            ("GET", "/user/id"): lambda t, q, b: self.users.get(q.get("userId")),
-            ("GET", "/users/by-accountinfo"): (
-                lambda t, q, b: self.users.by_account_info(t, q.get("email"))
+            ("POST", "/recipe/session/verify"): Route(
+                lambda t, q, b: sessions.verify(b),
+                body={
+                    "accessToken": "string",
+                    "antiCsrfToken": "string?",
+                    "doAntiCsrfCheck": "boolean",
+                    "enableAntiCsrf": "boolean",
+                    "checkDatabase": "boolean",
+                },
             ),
-            ("GET", "/users"): lambda t, q, b: self.users.list(t, q),
-            ("GET", "/users/count"): lambda t, q, b: self.users.count(t),
-            ("POST", "/user/remove"): self._remove_user,
+            ("POST", "/recipe/session/refresh"): Route(
+                lambda t, q, b: sessions.refresh(b),
+                body={
+                    "refreshToken": "string",
+                    "antiCsrfToken": "string?",
+                    "enableAntiCsrf": "boolean",
+                    "useDynamicSigningKey": "boolean",
+                },
+            ),
+            ("POST", "/recipe/session/regenerate"): Route(
+                lambda t, q, b: sessions.regenerate(b),
+                body={"accessToken": "string", "userDataInJWT": "object?"},
+            ),
+            ("POST", "/recipe/session/remove"): Route(
+                self._remove_sessions,
+                body={
+                    "userId": "string?",
+                    "sessionHandles": "strings?",
+                    "revokeAcrossAllTenants": "boolean?",
+                    "revokeSessionsForLinkedAccounts": "boolean?",
+                },
+            ),
+            ("GET", "/recipe/session/user"): Route(self._session_handles, query={"userId"}),
+            ("PUT", "/recipe/session/data"): Route(
+                lambda t, q, b: sessions.update_data(b),
+                body={"sessionHandle": "string", "userDataInDatabase": "object"},
+            ),
+            ("PUT", "/recipe/jwt/data"): Route(
+                lambda t, q, b: sessions.update_jwt_data(b),
+                body={"sessionHandle": "string", "userDataInJWT": "object"},
+            ),
+            # -- email-password users
+            ("POST", "/recipe/signup"): Route(
+                lambda t, q, b: users.sign_up(t, b), body={"email": "string", "password": "string"}
+            ),
+            ("POST", "/recipe/signin"): Route(
+                lambda t, q, b: users.sign_in(t, b), body={"email": "string", "password": "string"}
+            ),
+            ("PUT", "/recipe/user"): Route(
+                lambda t, q, b: users.update(b),
+                body={"recipeUserId": "string", "email": "string?", "password": "string?"},
+            ),
+            ("POST", "/recipe/user/password/reset/token"): Route(
+                lambda t, q, b: users.create_reset_token(b),
+                body={"userId": "string", "email": "string"},
+            ),
+            ("POST", "/recipe/user/password/reset/token/consume"): Route(
+                lambda t, q, b: users.consume_reset_token(b),
+                body={"method": "string?", "token": "string"},
+            ),
+            ("GET", "/user/id"): Route(lambda t, q, b: users.get(q["userId"]), query={"userId"}),
+            ("GET", "/users/by-accountinfo"): Route(
+                lambda t, q, b: users.by_account_info(t, q.get("email"))
+            ),
+            ("GET", "/users"): Route(lambda t, q, b: users.list(t, q)),
+            ("GET", "/users/count"): Route(lambda t, q, b: users.count(t)),
+            ("POST", "/user/remove"): Route(
+                self._remove_user, body={"userId": "string", "removeAllLinkedAccounts": "boolean?"}
+            ),
+            # -- email verification
+            ("POST", "/recipe/user/email/verify/token"): Route(
+                lambda t, q, b: ev.create_token(t, b), body={"userId": "string", "email": "string"}
+            ),
+            ("POST", "/recipe/user/email/verify"): Route(
+                lambda t, q, b: ev.verify(t, b), body={"method": "string", "token": "string"}
+            ),
+            ("GET", "/recipe/user/email/verify"): Route(
+                lambda t, q, b: ev.is_verified_answer(q), query={"userId", "email"}
+            ),
+            ("POST", "/recipe/user/email/verify/token/remove"): Route(
+                lambda t, q, b: ev.revoke_tokens(t, b), body={"userId": "string", "email": "string"}
+            ),
+            ("POST", "/recipe/user/email/verify/remove"): Route(
+                lambda t, q, b: ev.unverify(b), body={"userId": "string", "email": "string"}
+            ),
+            # -- user roles and permissions
+            ("PUT", "/recipe/role"): Route(
+                lambda t, q, b: roles.create_or_add_permissions(b),
+                body={"role": "string", "permissions": "strings?"},
+            ),
+            ("GET", "/recipe/role/permissions"): Route(
+                lambda t, q, b: roles.permissions(q), query={"role"}
+            ),
+            ("POST", "/recipe/role/permissions/remove"): Route(
+                lambda t, q, b: roles.remove_permissions(b),
+                body={"role": "string", "permissions": "strings?"},
+            ),
+            ("GET", "/recipe/permission/roles"): Route(
+                lambda t, q, b: roles.roles_with_permission(q), query={"permission"}
+            ),
+            ("POST", "/recipe/role/remove"): Route(
+                lambda t, q, b: roles.delete(b), body={"role": "string"}
+            ),
+            ("GET", "/recipe/roles"): Route(lambda t, q, b: roles.all_roles()),
+            ("PUT", "/recipe/user/role"): Route(
+                lambda t, q, b: roles.add_to_user(t, b), body={"userId": "string", "role": "string"}
+            ),
+            ("POST", "/recipe/user/role/remove"): Route(
+                lambda t, q, b: roles.remove_from_user(t, b),
+                body={"userId": "string", "role": "string"},
+            ),
+            ("GET", "/recipe/user/roles"): Route(
+                lambda t, q, b: roles.roles_of_user(t, q), query={"userId"}
+            ),
+            ("GET", "/recipe/role/users"): Route(
+                lambda t, q, b: roles.users_with_role(t, q), query={"role"}
+            ),
+            # -- user metadata
+            ("GET", "/recipe/user/metadata"): Route(lambda t, q, b: meta.get(q), query={"userId"}),
+            ("PUT", "/recipe/user/metadata"): Route(
+                lambda t, q, b: meta.update(b),
+                body={"userId": "string", "metadataUpdate": "object"},
+            ),
+            ("POST", "/recipe/user/metadata/remove"): Route(
+                lambda t, q, b: meta.remove(b), body={"userId": "string"}
+            ),
         }
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -160,6 +351,21 @@ class EmulatedCore:
     # -- controls ------------------------------------------------------------------------------
 
     @property
+    def key_generation(self) -> int:
+        """Changes with the key set: the pytest plugin then knows the SDK's JWKS cache is stale."""
+        return self.keys.generation
+
+    @property
+    def signing_key_rotation_interval(self) -> float:
+        """Seconds between dynamic signing keys (the real core's default: 168 hours)."""
+        return self.keys.rotation_interval
+
+    @signing_key_rotation_interval.setter
+    def signing_key_rotation_interval(self, seconds: float) -> None:
+        with self.lock:
+            self.keys.rotation_interval = seconds
+
+    @property
     def access_token_validity(self) -> int:
         return self.sessions.access_token_validity
 
@@ -198,7 +404,6 @@ class EmulatedCore:
         with self.lock:
             self.keys.rotate()
             self.keys.drop_old()
-            self.key_generation += 1
         try:
             from supertokens_python.recipe.session.jwks import reset_jwks_cache
         except ImportError:  # pragma: no cover - the SDK is a dependency
@@ -209,13 +414,11 @@ class EmulatedCore:
         """Sign new tokens with a new key; the JWKS keeps listing the previous ones."""
         with self.lock:
             self.keys.rotate()
-            self.key_generation += 1
 
     def drop_old_keys(self) -> None:
         """Remove every key but the current one from the JWKS: older tokens stop verifying."""
         with self.lock:
             self.keys.drop_old()
-            self.key_generation += 1
 
     def revoke_session(self, handle: str) -> bool:
         with self.lock:
@@ -284,26 +487,35 @@ class EmulatedCore:
         self, method: str, path: str, query: str, headers: Any, raw_body: bytes
     ) -> tuple[int, str, bytes]:
         needs_key = self.api_key is not None and path not in _OPEN_PATHS
-        if needs_key and headers.get("api-key") != self.api_key:
+        if needs_key and _api_key_of(headers) != self.api_key:
             return 401, "text/plain", b"Invalid API key"
         cdi = headers.get("cdi-version")
         if cdi is not None and cdi not in CDI_VERSIONS:
             return 400, "text/plain", f"cdi-version {cdi} not supported".encode()
-        tenant, route = split_tenant(path)
-        handler = self._routes.get((method, route))
-        if handler is None:
+        tenant, route_path = split_tenant(path)
+        route = self._routes.get((method, route_path))
+        if route is None:
+            if any(p == route_path for _, p in self._routes):
+                return 405, "text/plain", b"Method not supported"
             message = f"Not found: the emulated core has no {method} {path}"
             return 404, "text/plain", message.encode()
         body: Body = {}
-        if raw_body:
+        if method != "GET" and (raw_body or route.body):
             try:
                 body = json.loads(raw_body)
             except ValueError:
                 return 400, "text/plain", b"Invalid Json Input"
-        params = dict(parse_qsl(query, keep_blank_values=True))
+            if not isinstance(body, dict):
+                return 400, "text/plain", b"Invalid Json Input"
+        params = parse_query(query)
+        problem = route.invalid_input(params, body)
+        if problem is not None:
+            return 400, "text/plain", problem.encode()
         try:
             with self.lock:
-                result = handler(tenant, params, body)
+                result = route.handler(tenant, params, body)
+        except CoreError as exc:
+            return exc.status, "text/plain", exc.message.encode()
         except Exception as exc:  # an emulator bug must show up as loudly as a core crash
             logger.exception("Emulated core failed on %s %s", method, path)
             return 500, "text/plain", f"Internal Error: {exc!r}".encode()
@@ -317,15 +529,13 @@ class EmulatedCore:
         return {
             "status": "OK",
             "tenantId": tenant,
-            "thirdParty": {"enabled": True, "providers": []},
-            "emailPassword": {"enabled": True},
-            "passwordless": {"enabled": True},
+            "thirdParty": {"providers": []},
             "coreConfig": {},
         }
 
     def _create_session(self, tenant: str, query: Query, body: Body) -> Body:
         # Without account linking the primary user id is the recipe user id.
-        return self.sessions.create(tenant, body, str(body.get("userId")))
+        return self.sessions.create(tenant, body, body["userId"])
 
     def _session_handles(self, tenant: str, query: Query, body: Body) -> Body:
         user_id = query.get("userId", "")
@@ -334,18 +544,22 @@ class EmulatedCore:
         return {"status": "OK", "sessionHandles": handles}
 
     def _remove_sessions(self, tenant: str, query: Query, body: Body) -> Body:
-        if "sessionHandles" in body:
-            handles = [str(h) for h in body.get("sessionHandles") or []]
-        else:
+        if body.get("sessionHandles") is not None:
+            handles = list(body["sessionHandles"])
+        elif body.get("userId") is not None:
             across = bool(body.get("revokeAcrossAllTenants"))
-            user_id = str(body.get("userId", ""))
+            user_id = body["userId"]
             handles = self.sessions.handles_for_user(user_id, None if across else tenant)
+        else:
+            raise CoreError(400, "Invalid JSON input - use one of userId or sessionHandles array")
         return {"status": "OK", "sessionHandlesRevoked": self.sessions.remove(handles)}
 
     def _remove_user(self, tenant: str, query: Query, body: Body) -> Body:
-        user_id = str(body.get("userId", ""))
+        user_id = body["userId"]
         self.users.remove(user_id)
         self.sessions.remove(self.sessions.handles_for_user(user_id, None))
+        for store in (self.email_verification, self.roles, self.metadata):
+            store.forget_user(user_id)
         return {"status": "OK"}
 
 

@@ -8,6 +8,7 @@ the child is promoted on its first use (a verify with its access token, or a ref
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import time
@@ -33,6 +34,32 @@ PROTECTED_CLAIMS = frozenset(
 )
 
 Body = dict[str, Any]
+
+
+class CoreError(Exception):
+    """An answer other than 200: the real core's plain-text error (400 bad input, 500 crash)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def user_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """A payload the user may set: the real core refuses one that names a claim it owns."""
+    if PROTECTED_CLAIMS.intersection(payload):
+        raise CoreError(400, "The user payload contains protected field")
+    return payload
+
+
+def new_refresh_token() -> str:
+    """Shaped like the real core's: ``<standard base64>.<sha256 hex>.V2``, 316 characters.
+
+    The real token is encrypted session data; random bytes of the same length give the same
+    alphabet (``+``, ``/`` and ``=`` padding), so cookie quoting bugs show up against the emulator.
+    """
+    data = base64.b64encode(secrets.token_bytes(184)).decode()
+    return f"{data}.{hashlib.sha256(data.encode()).hexdigest()}.V2"
 
 
 def sha256(value: str) -> str:
@@ -125,7 +152,7 @@ class SessionStore:
     def _refresh_token(
         self, session: Session, parent_hash1: str | None, anti_csrf: str | None
     ) -> Body:
-        token = secrets.token_urlsafe(48)
+        token = new_refresh_token()
         self.refresh_tokens[token] = RefreshTokenInfo(session.handle, parent_hash1, anti_csrf)
         session.refresh_tokens.append(token)
         return {"token": token, "expiry": session.expiry, "createdTime": now_ms()}
@@ -160,27 +187,25 @@ class SessionStore:
     # -- endpoints -----------------------------------------------------------------------------
 
     def create(self, tenant_id: str, body: Body, user_id: str) -> Body:
-        recipe_user_id = str(body["userId"])
+        recipe_user_id = body["userId"]
         session = Session(
             handle=str(uuid.uuid4()),
             user_id=user_id,
             recipe_user_id=recipe_user_id,
             tenant_id=tenant_id,
-            user_data_in_jwt=_custom_payload(body.get("userDataInJWT") or {}),
-            user_data_in_db=body.get("userDataInDatabase") or {},
+            user_data_in_jwt=user_payload(body["userDataInJWT"]),
+            user_data_in_db=body["userDataInDatabase"],
             refresh_hash2="",
             expiry=now_ms() + self.refresh_token_validity * 1000,
         )
         dynamic = body.get("useDynamicSigningKey", True) is not False
-        response = self._issue(session, None, bool(body.get("enableAntiCsrf")), dynamic)
+        response = self._issue(session, None, body["enableAntiCsrf"], dynamic)
         session.refresh_hash2 = sha256(sha256(response["refreshToken"]["token"]))
         self.sessions[session.handle] = session
         return response
 
     def verify(self, body: Body) -> Body:
-        token = body.get("accessToken")
-        if not isinstance(token, str):
-            return _unauthorised("accessToken is missing")
+        token = body["accessToken"]
         try:
             claims = self.keys.decode(token)
         except InvalidToken as exc:
@@ -192,7 +217,7 @@ class SessionStore:
                 "status": "TRY_REFRESH_TOKEN",
                 "message": "Access token has an invalid structure",
             }
-        if body.get("enableAntiCsrf") and body.get("doAntiCsrfCheck"):
+        if body["enableAntiCsrf"] and body["doAntiCsrfCheck"]:
             expected = claims.get("antiCsrfToken")
             if expected is None or body.get("antiCsrfToken") != expected:
                 return {"status": "TRY_REFRESH_TOKEN", "message": "anti-csrf check failed"}
@@ -206,7 +231,7 @@ class SessionStore:
             "userDataInJWT": _custom_payload(claims),
             "tenantId": claims.get("tId", "public"),
         }
-        if parent is None and not body.get("checkDatabase"):
+        if parent is None and not body["checkDatabase"]:
             return {"status": "OK", "session": token_session}
 
         session = self._live(handle)
@@ -233,12 +258,11 @@ class SessionStore:
         return {"status": "OK", "session": token_session}
 
     def refresh(self, body: Body) -> Body:
-        token = body.get("refreshToken")
-        info = self.refresh_tokens.get(token) if isinstance(token, str) else None
+        token = body["refreshToken"]
+        info = self.refresh_tokens.get(token)
         if info is None:
             return _unauthorised("Refresh token is invalid or has expired")
-        assert isinstance(token, str)
-        enable_anti_csrf = bool(body.get("enableAntiCsrf"))
+        enable_anti_csrf = body["enableAntiCsrf"]
         if (
             enable_anti_csrf
             and info.anti_csrf is not None
@@ -264,22 +288,22 @@ class SessionStore:
                         "recipeUserId": session.recipe_user_id,
                     },
                 }
-        dynamic = body.get("useDynamicSigningKey", True) is not False
-        return self._issue(session, hash1, enable_anti_csrf, dynamic)
+        return self._issue(session, hash1, enable_anti_csrf, body["useDynamicSigningKey"])
 
     def regenerate(self, body: Body) -> Body:
-        token = body.get("accessToken")
+        token = body["accessToken"]
         try:
             # The SDK verified the token already; the real core accepts expired ones here too.
-            claims = self.keys.decode(str(token), verify_exp=False)
+            claims = self.keys.decode(token, verify_exp=False)
         except InvalidToken as exc:
-            return _unauthorised(str(exc))
+            # The real core does not catch this: a token that does not parse crashes the call.
+            raise CoreError(500, f"Internal Error: {exc}") from exc
         session = self._live(claims.get("sessionHandle"))
         if session is None:
             return _unauthorised("Session does not exist.")
         new_payload = body.get("userDataInJWT")
         if new_payload is not None:
-            session.user_data_in_jwt = _custom_payload(new_payload)
+            session.user_data_in_jwt = user_payload(new_payload)
         response: Body = {"status": "OK", "session": session.as_json()}
         expiry = int(claims["exp"]) * 1000
         if expiry >= now_ms():
@@ -288,7 +312,7 @@ class SessionStore:
                 claims["refreshTokenHash1"],
                 claims.get("parentRefreshTokenHash1"),
                 claims.get("antiCsrfToken"),
-                dynamic=self.keys.uses_dynamic_key(str(token)),
+                dynamic=self.keys.uses_dynamic_key(token),
                 expiry=expiry,
             )
         return response
@@ -334,14 +358,14 @@ class SessionStore:
         session = self._live(body.get("sessionHandle"))
         if session is None:
             return _unauthorised("Session does not exist.")
-        session.user_data_in_db = body.get("userDataInDatabase") or {}
+        session.user_data_in_db = body["userDataInDatabase"]
         return {"status": "OK"}
 
     def update_jwt_data(self, body: Body) -> Body:
         session = self._live(body.get("sessionHandle"))
         if session is None:
             return _unauthorised("Session does not exist.")
-        session.user_data_in_jwt = _custom_payload(body.get("userDataInJWT") or {})
+        session.user_data_in_jwt = user_payload(body["userDataInJWT"])
         return {"status": "OK"}
 
     # -- controls ------------------------------------------------------------------------------

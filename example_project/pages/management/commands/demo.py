@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,6 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         site_url = f"http://{options['addr']}:{options['port']}"
+        self.check_port_free(options["addr"], options["port"])
         env = {**os.environ, "EXAMPLE_SITE_URL": site_url}
         core = None
         if os.environ.get("SUPERTOKENS_CONNECTION_URI"):
@@ -73,17 +75,45 @@ class Command(BaseCommand):
             if core is not None:
                 core.stop()
 
+    def check_port_free(self, addr: str, port: int) -> None:
+        """Fail with the fix in the message, before the server fails with a traceback."""
+        with socket.socket() as sock:
+            # As runserver and uvicorn bind: a port left in TIME_WAIT is still usable.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((addr, port))
+            except OSError as exc:
+                raise CommandError(
+                    f"Port {port} on {addr} is in use ({exc.strerror}): another demo or "
+                    f"runserver? Pick another one: `PORT={port + 1} make demo` or "
+                    f"`python manage.py demo --port {port + 1}`."
+                ) from exc
+
     def start_emulated_core(self, port: int | None, access_token_validity: int) -> Any:
         from django_st_ssr.testing import EmulatedCore
 
+        chosen = port is not None
         if port is None:
             # Where the settings look by default, so a plain `runserver` finds it too.
             port = urlsplit(settings.SUPERTOKENS["CONNECTION_URI"]).port or 3567
         core = EmulatedCore(port=port, access_token_validity=access_token_validity)
         try:
-            core.start()
+            return core.start()
         except OSError as exc:
-            raise CommandError(f"Cannot start the emulated core on port {port}: {exc}") from exc
+            if chosen:
+                raise CommandError(
+                    f"Cannot start the emulated core on port {port}: {exc.strerror or exc}. "
+                    "Choose a free port with --core-port N, or leave --core-port out to take "
+                    "any free one."
+                ) from exc
+            busy = exc.strerror or str(exc)
+        # The default port is taken (another demo, or a real core): the demo passes the core's
+        # URL to the server it starts, so any free port works.
+        core = EmulatedCore(port=0, access_token_validity=access_token_validity).start()
+        self.stderr.write(
+            f"Port {port} is in use ({busy}): the emulated core takes port "
+            f"{urlsplit(core.url).port} instead. Choose one with --core-port N."
+        )
         return core
 
     def server_command(self, options: dict[str, Any]) -> list[str]:

@@ -1,0 +1,182 @@
+"""How an outcome is answered, per kind of client.
+
+``verify.py`` decides *what* a request is (a session, try-refresh, unauthorised, invalid claims,
+core unavailable); this module alone decides how each kind of client is told: a browser loading a
+page gets a redirect or an HTML page, fetch/XHR gets JSON with a status its SDK understands. The
+decorator, the mixin and every integration ask :func:`reject`, so there is one answer per
+(outcome, client) pair.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.cache import add_never_cache_headers
+
+from . import redirects
+from .conf import app_settings
+from .verify import Outcome, Verification
+
+# Tells a script where a navigation would have been sent to renew the session.
+REFRESH_URL_HEADER = "X-SuperTokens-Refresh-URL"
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _accept_quality(accept: str, wanted: Callable[[str], bool]) -> float:
+    best = 0.0
+    for item in accept.split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        if not wanted(media.lower()):
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        best = max(best, quality)
+    return best
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    """A browser's own request (address bar, link, form), not a script's."""
+    mode = request.headers.get("Sec-Fetch-Mode")
+    if mode:
+        return mode == "navigate"
+    if request.headers.get("X-Requested-With") or request.headers.get("HX-Request"):
+        return False
+    accept = request.headers.get("Accept", "")
+    json_quality = _accept_quality(accept, lambda m: m == "application/json" or m.endswith("+json"))
+    html_quality = _accept_quality(accept, lambda m: m in _HTML_TYPES)
+    return not json_quality or html_quality >= json_quality
+
+
+def is_navigation(request: HttpRequest) -> bool:
+    """True for a browser loading a page (where a redirect makes sense), not fetch/XHR."""
+    return request.method in ("GET", "HEAD") and _wants_html(request)
+
+
+def reject(
+    request: HttpRequest,
+    result: Verification,
+    *,
+    refresh_url: str | None = None,
+    login_url: str | None = None,
+    redirect_field_name: str | None = None,
+) -> HttpResponseBase:
+    """The answer to a request whose verification did not produce a session.
+
+    ``refresh_url``, ``login_url`` and ``redirect_field_name`` are a view's own overrides of the
+    settings (None: the settings).
+    """
+    if result.outcome is Outcome.INVALID_CLAIMS:
+        response = invalid_claims(request, result, redirect_field_name=redirect_field_name)
+    elif result.outcome is Outcome.CORE_UNAVAILABLE:
+        response = core_unavailable(request)
+    else:
+        response = refresh_required(
+            request,
+            refresh_url=refresh_url,
+            login_url=login_url,
+            redirect_field_name=redirect_field_name,
+        )
+    apply_sdk_mutators(request, result, response)
+    # Answers about one browser's session: no cache may keep or share them.
+    add_never_cache_headers(response)
+    return response
+
+
+def refresh_required(
+    request: HttpRequest,
+    *,
+    refresh_url: str | None = None,
+    login_url: str | None = None,
+    redirect_field_name: str | None = None,
+) -> HttpResponseBase:
+    """TRY_REFRESH / UNAUTHORISED: send a page to be refreshed, tell a script to refresh."""
+    refresh = redirects.refresh_url(refresh_url)
+    if not is_navigation(request):
+        response: HttpResponseBase = JsonResponse({"message": "try refresh token"}, status=401)
+        response[REFRESH_URL_HEADER] = refresh
+        return response
+    if redirects.loop_detected(request):
+        response = redirect(redirects.loop_error_url(refresh))
+        redirects.forget_refresh_attempts(request, response)
+        return response
+    field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
+    params = {field: request.get_full_path()}
+    if login_url:
+        params[redirects.LOGIN_URL_PARAM] = redirects.sign_login_url(redirects.login_url(login_url))
+    response = redirect(redirects.add_query(refresh, **params))
+    redirects.count_refresh_attempt(request, response)
+    return response
+
+
+def invalid_claims(
+    request: HttpRequest, result: Verification, *, redirect_field_name: str | None = None
+) -> HttpResponseBase:
+    if is_navigation(request):
+        claim_redirects = app_settings.CLAIM_REDIRECTS
+        for claim_id in result.claim_ids:
+            if claim_id in claim_redirects:
+                field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
+                target = redirects.add_query(
+                    str(resolve_url(claim_redirects[claim_id])),
+                    **{field: request.get_full_path()},
+                )
+                return redirect(target)
+        return render(
+            request,
+            "django_st_ssr/invalid_claims.html",
+            {"claim_ids": result.claim_ids},
+            status=403,
+        )
+    return JsonResponse(
+        {"message": "invalid claim", "claimValidationErrors": list(result.claim_errors)},
+        status=403,
+    )
+
+
+def core_unavailable(request: HttpRequest) -> HttpResponseBase:
+    response: HttpResponse
+    if is_navigation(request):
+        response = render(
+            request,
+            "django_st_ssr/core_unavailable.html",
+            {"retry_url": request.get_full_path()},
+            status=503,
+        )
+    else:
+        response = JsonResponse({"message": "authentication service unavailable"}, status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def apply_sdk_mutators(
+    request: HttpRequest, result: Verification, response: HttpResponseBase
+) -> None:
+    """Write what the SDK wants on this response: its queued mutators and cookie clearing."""
+    if not result.response_mutators and not result.clear_tokens:
+        return
+    from supertokens_python.framework.django.django_request import DjangoRequest
+    from supertokens_python.framework.django.django_response import DjangoResponse
+    from supertokens_python.recipe.session.cookie_and_header import (
+        clear_session_from_all_token_transfer_methods,
+    )
+    from supertokens_python.recipe.session.recipe import SessionRecipe
+    from supertokens_python.utils import default_user_context
+
+    st_request = DjangoRequest(request)
+    st_response = DjangoResponse(response)  # type: ignore[arg-type]
+    user_context = default_user_context(st_request)
+    for mutator in result.response_mutators:
+        mutator(st_response, user_context)
+    if result.clear_tokens:
+        clear_session_from_all_token_transfer_methods(
+            st_response, SessionRecipe.get_instance(), st_request, user_context
+        )
