@@ -370,6 +370,18 @@ def _django_request(user_context: Any) -> HttpRequest | None:
     return request if isinstance(request, HttpRequest) else None
 
 
+def _request_with_session(session_handle: str) -> HttpRequest | None:
+    """The request being answered, if ``session_handle`` is its own session."""
+    from .middleware import current_request
+
+    ref = current_request.get()
+    request = ref() if ref is not None else None
+    session = getattr(request, "supertokens", None)
+    if session is None or session.get_handle() != session_handle:
+        return None
+    return request
+
+
 def _mark_sign_in_and_out(impl: Any) -> Any:
     create_new_session = impl.create_new_session
     revoke_session = impl.revoke_session
@@ -383,7 +395,7 @@ def _mark_sign_in_and_out(impl: Any) -> Any:
 
     async def revoke_and_mark(session_handle: str, user_context: Any) -> Any:
         revoked = await revoke_session(session_handle, user_context)
-        request = _django_request(user_context)
+        request = _django_request(user_context) or _request_with_session(session_handle)
         if request is not None:
             request._st_signed_out = session_handle  # type: ignore[attr-defined]
         return revoked
@@ -408,8 +420,8 @@ def with_sign_in_hooks(options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "override": override}
 
 
-def after_auth_api(request: HttpRequest) -> None:
-    """Send user_logged_in / user_logged_out for a sign-in or sign-out the SDK just answered.
+def after_sign_in_or_out(request: HttpRequest) -> None:
+    """Send user_logged_in / user_logged_out for a session this request created or revoked.
 
     Django's own receiver of user_logged_in sets last_login. A new sign-in is also when the
     backend's ``configure_user(created=False)`` refreshes an existing row.
@@ -431,9 +443,8 @@ def after_auth_api(request: HttpRequest) -> None:
             user_logged_out.send(sender=user.__class__, request=request, user=user)
 
 
-async def aafter_auth_api(request: HttpRequest) -> None:
-    if hasattr(request, "_st_signed_in") or hasattr(request, "_st_signed_out"):
-        await sync_to_async(after_auth_api)(request)
+async def aafter_sign_in_or_out(request: HttpRequest) -> None:
+    await sync_to_async(after_sign_in_or_out)(request)
 
 
 @receiver(user_logged_out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Awaitable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
@@ -118,8 +119,17 @@ def _auth_configured() -> bool:
     return bool(session_backends())
 
 
+# The request being answered, weakly: SDK calls made by a view without passing the request (e.g.
+# session.sync_revoke_session()) reach auth.py's session overrides with no request in their
+# user_context. asyncio tasks and asgiref's thread hops copy context variables along.
+current_request: ContextVar[weakref.ref[HttpRequest] | None] = ContextVar(
+    "django_st_ssr_request", default=None
+)
+
+
 def _signed_in_or_out(request: HttpRequest) -> bool:
-    """An SDK API just created or revoked a session, and Django's auth should hear of it."""
+    """This request created or revoked a session (an SDK API, or a view calling the SDK), and
+    Django's auth should hear of it."""
     marked = hasattr(request, "_st_signed_in") or hasattr(request, "_st_signed_out")
     return marked and _auth_configured()
 
@@ -172,6 +182,10 @@ class SuperTokensMiddleware:
         else:
             response = self.get_response(request)  # type: ignore[assignment]
             response = _refresh_instead_of_sign_in(request, response)
+        if _signed_in_or_out(request):
+            from .auth import after_sign_in_or_out
+
+            after_sign_in_or_out(request)
         return self._write_session(request, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
@@ -181,6 +195,10 @@ class SuperTokensMiddleware:
         else:
             response = await self.get_response(request)  # type: ignore[misc]
             response = _refresh_instead_of_sign_in(request, response)
+        if _signed_in_or_out(request):
+            from .auth import aafter_sign_in_or_out
+
+            await aafter_sign_in_or_out(request)
         return self._write_session(request, response)
 
     def _attach(self, request: HttpRequest) -> None:
@@ -197,6 +215,7 @@ class SuperTokensMiddleware:
                 request._django_user = request.user  # type: ignore[attr-defined]
                 request._django_auser = request.auser  # type: ignore[attr-defined]
             request.user = SimpleLazyObject(_weakly(get_user, request))  # type: ignore[assignment]
+            current_request.set(weakref.ref(request))
             request.auser = _weakly(aget_user, request)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
@@ -221,20 +240,12 @@ class SuperTokensMiddleware:
         response = async_to_sync(_answer_api)(request)
         if response is None:
             return self.get_response(request)  # type: ignore[return-value]
-        if _signed_in_or_out(request):
-            from .auth import after_auth_api
-
-            after_auth_api(request)
         return response
 
     async def _async_api(self, request: HttpRequest) -> HttpResponseBase:
         response = await _answer_api(request)
         if response is None:
             return await self.get_response(request)  # type: ignore[no-any-return,misc]
-        if _signed_in_or_out(request):
-            from .auth import aafter_auth_api
-
-            await aafter_auth_api(request)
         return response
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

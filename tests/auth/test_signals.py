@@ -88,3 +88,15 @@ def test_admin_logout_signals_once(st_core, heard, settings):
     assert client.get("/admin/").status_code == 200
     client.post("/admin/logout/")
     assert heard == [("in", user_id), ("out", user_id)]
+
+
+def test_sign_in_and_out_done_by_django_views(st_core, heard):
+    client = Client()
+    user_id = f"view-user-{unique_email()}"
+    assert client.post("/session-start/", {"user_id": user_id}).content == b"signed in"
+    assert heard == [("in", user_id)]
+    assert get_user_model().objects.get(username=user_id).last_login is not None
+    assert client.get("/members/").content == f"user:{user_id}".encode()
+    assert client.post("/session-end/").content == b"signed out"
+    assert heard == [("in", user_id), ("out", user_id)]
+    assert client.get("/whoami/").content == b"anonymous::staff=False"

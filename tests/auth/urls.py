@@ -20,6 +20,8 @@ urlpatterns = [
     path("perms/", views.template_perms),
     path("cbv-members/", views.MembersView.as_view()),
     path("cbv-reports/", views.ReportsView.as_view()),
+    path("session-start/", views.session_start),
+    path("session-end/", views.session_end),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     *app_urlpatterns,

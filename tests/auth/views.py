@@ -72,3 +72,19 @@ class ReportsView(PermissionRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return _describe(request.user)
+
+
+def session_start(request: HttpRequest) -> HttpResponse:
+    """Sign-in done by a Django view (a form), not by the SDK's API."""
+    from supertokens_python.recipe.session.syncio import create_new_session
+    from supertokens_python.types import RecipeUserId
+
+    create_new_session(request, "public", RecipeUserId(request.POST["user_id"]))
+    return HttpResponse("signed in")
+
+
+def session_end(request: HttpRequest) -> HttpResponse:
+    session = request.st_session  # type: ignore[attr-defined]
+    if session:
+        session.sync_revoke_session()
+    return HttpResponse("signed out")
