@@ -286,10 +286,9 @@ def _refresh_instead_of_sign_in(
         return response
     if response.status_code != 403 and not _is_sign_in_redirect(request, response):
         return response
-    from .decorators import SessionPolicy
+    from . import responses
 
-    refusal = SessionPolicy().reject(request, Verification(Outcome.TRY_REFRESH))
-    return response if refusal is None else refusal
+    return responses.reject(request, Verification(Outcome.TRY_REFRESH))
 
 
 def _is_sign_in_redirect(request: HttpRequest, response: HttpResponseBase) -> bool:
