@@ -91,3 +91,22 @@ def _call_origin(origin: Any, request: HttpRequest) -> object:
         return origin(st_request, default_user_context(st_request))
     except Exception:  # a user function; its failure must not turn a request into a 500
         return None
+
+
+def trusted_origins(request: HttpRequest) -> set[str]:
+    """The origins whose pages may make unsafe requests here: this site, the API, the website."""
+    own = origin_of(f"{request.scheme}://{request.get_host()}")
+    return {origin for origin in (own, api_origin(), *website_origins(request)) if origin}
+
+
+def is_cross_site(request: HttpRequest) -> bool:
+    """True when a browser says a page of an untrusted origin sent this request.
+
+    Browsers name the calling page's origin on unsafe requests (``Origin``, exactly
+    ``scheme://host[:port]``) and mark cross-site ones (``Sec-Fetch-Site``). Requests with
+    neither (servers, scripts) are left alone, as Django's CsrfViewMiddleware leaves safe methods.
+    """
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site") == "cross-site"
+    return origin.lower() not in trusted_origins(request)

@@ -6,6 +6,7 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -263,6 +264,38 @@ def check_domains_served(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
     ]
 
 
+def _template_names(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {path.relative_to(folder).as_posix() for path in folder.rglob("*.html")}
+
+
+@register(Tags.templates)
+def check_template_overrides(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Overrides in an app listed after django_st_ssr: the loaders find ours first."""
+    if not any(engine.get("APP_DIRS") for engine in settings.TEMPLATES):
+        return []
+    configs = list(apps.get_app_configs())
+    ours = next(i for i, config in enumerate(configs) if config.name == "django_st_ssr")
+    shipped = _template_names(Path(configs[ours].path) / "templates" / "django_st_ssr")
+    messages: list[CheckMessage] = []
+    for config in configs[ours + 1 :]:
+        shadowed = shipped & _template_names(Path(config.path) / "templates" / "django_st_ssr")
+        if shadowed:
+            names = ", ".join(f"django_st_ssr/{name}" for name in sorted(shadowed))
+            messages.append(
+                Warning(
+                    f"App '{config.name}' overrides {names}, but comes after 'django_st_ssr' in "
+                    "INSTALLED_APPS: the template loaders find the app's own copy first, so the "
+                    "override is never used.",
+                    hint=f"List '{config.name}' before 'django_st_ssr', or move the files to a "
+                    "folder in TEMPLATES['DIRS'].",
+                    id="django_st_ssr.W006",
+                )
+            )
+    return messages
+
+
 @register()
 def check_time_zone(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     time_zone = settings.TIME_ZONE
@@ -329,7 +362,7 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 f"The refresh URL {refresh!r} is not routed.",
                 hint='Add path("", include("django_st_ssr.urls")) to your URLconf, or set '
                 f"settings.{SETTING_NAME}['REFRESH_URL'] to a page that exists.",
-                id="django_st_ssr.E008",
+                id="django_st_ssr.E009",
             )
         )
     if login_resolves and not _routed(login):
@@ -342,7 +375,7 @@ def check_urls(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 f"{where} {login!r} is not routed: a failed refresh sends the browser to a 404.",
                 hint=f"Set settings.LOGIN_URL (or settings.{SETTING_NAME}['LOGIN_URL']) to your "
                 "sign-in page. Silence this warning if another server answers that path.",
-                id="django_st_ssr.W004",
+                id="django_st_ssr.W007",
             )
         )
     return messages
@@ -422,6 +455,22 @@ def check_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 hint="Move it before SuperTokensMiddleware: otherwise it replaces the "
                 "request.user of the SuperTokens session with the Django session's (anonymous).",
                 id="django_st_ssr.E031",
+            )
+        ]
+    return []
+
+
+@register()
+def check_refresh_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        app_settings.refresh_mode  # noqa: B018
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint='"server" (the default) refreshes pages on the server; "page" uses the '
+                "JavaScript refresh page.",
+                id="django_st_ssr.E008",
             )
         ]
     return []

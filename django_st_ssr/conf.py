@@ -29,7 +29,11 @@ DEFAULTS: dict[str, Any] = {
     # (e.g. "supertokens_python.recipe.emailpassword.init"), recipe-init objects, or one
     # callable (or dotted path to one) returning the whole list.
     "RECIPES": [],
-    # Where failed verification sends a page navigation (a URL, path or URL name).
+    # How a page navigation without a usable access token is refreshed: "server" (a redirect
+    # through the SDK's refresh path, refreshed on the server) or "page" (the JavaScript
+    # refresh page at REFRESH_URL).
+    "REFRESH_MODE": "server",
+    # The refresh page (a URL, path or URL name): REFRESH_MODE "page", and the loop error page.
     "REFRESH_URL": "django_st_ssr:refresh_session",
     # Where a failed refresh sends the browser; None means settings.LOGIN_URL.
     "LOGIN_URL": None,
@@ -56,6 +60,8 @@ DEFAULTS: dict[str, Any] = {
     "TELEMETRY": False,
     "DEBUG": False,
 }
+
+REFRESH_MODES = ("server", "page")
 
 # Session recipe defaults that fit server-side rendering (see README "Settings").
 SESSION_DEFAULTS: dict[str, Any] = {
@@ -96,6 +102,16 @@ class Settings:
         if not isinstance(options, Mapping):
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}['SESSION'] must be a dict.")
         return {**SESSION_DEFAULTS, **options}
+
+    @property
+    def refresh_mode(self) -> str:
+        mode = self.REFRESH_MODE
+        if mode not in REFRESH_MODES:
+            raise ImproperlyConfigured(
+                f"settings.{SETTING_NAME}['REFRESH_MODE'] must be one of "
+                f"{', '.join(map(repr, REFRESH_MODES))}, not {mode!r}."
+            )
+        return str(mode)
 
     @property
     def login_url(self) -> str:

@@ -9,10 +9,11 @@ from typing import Any, Callable, TypeVar, overload
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
-from . import redirects, responses
+from . import appinfo, redirects, responses
 from .redirects import LOGIN_URL_PARAM, LOGIN_URL_SALT
 from .responses import REFRESH_URL_HEADER, is_navigation
 from .verify import (
+    SAFE_METHODS,
     ClaimValidators,
     Outcome,
     Verification,
@@ -63,6 +64,8 @@ class SessionPolicy:
     def reject(self, request: HttpRequest, result: Verification) -> HttpResponseBase | None:
         """The response for a failed verification, or None (after setting st_session)."""
         if result.outcome is Outcome.SESSION:
+            if _unchecked_cross_site_write(request, result):
+                return responses.cross_site_refused()
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]
             return None
@@ -80,6 +83,19 @@ class SessionPolicy:
         if result.session is not None:
             redirects.forget_refresh_attempts(request, response)
         return response
+
+
+def _unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
+    """True for a signed-in unsafe request from another origin that no CSRF check has seen.
+
+    On a ``csrf_exempt`` view (or without CsrfViewMiddleware) Django checks nothing, and with
+    the default same-site cookies the SDK's anti-CSRF mode is "NONE": a page on a sibling
+    subdomain (same site, so the cookies go along) could post as the visitor. Where Django did
+    check, it has already compared the Origin with the host and CSRF_TRUSTED_ORIGINS.
+    """
+    if result.session is None or request.method in SAFE_METHODS:
+        return False
+    return not django_csrf_passed(request) and appinfo.is_cross_site(request)
 
 
 def _protect(view_func: ViewFunc, policy: SessionPolicy) -> ViewFunc:

@@ -11,7 +11,6 @@ logs one warning per process at the first mismatch.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +21,7 @@ from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch
 
+from . import appinfo
 from .conf import SETTING_NAME, app_settings
 
 logger = logging.getLogger("django_st_ssr")
@@ -36,36 +36,12 @@ _matching_hosts: set[str] = set()
 _refresh_path: str | None = None
 
 
-def normalise_origin(value: object) -> str | None:
-    """``scheme://host[:port]`` in lower case, default ports dropped; None if not a URL."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    parts = urlsplit(text if "//" in text else f"http://{text}")
-    try:
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return None
-    if not host:
-        return None
-    scheme = parts.scheme.lower() or "http"
-    if ":" in host:
-        host = f"[{host}]"
-    if port is None or (scheme, port) in (("http", 80), ("https", 443)):
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
-
-
-def configured_origins() -> dict[str, str]:
-    """``{"api_domain": origin, "website_domain": origin}`` from APP_INFO (what is set)."""
-    app_info = app_settings.APP_INFO
-    if not isinstance(app_info, Mapping):
-        return {}
-    found = {}
-    for key in ("api_domain", "website_domain", "origin"):
-        origin = normalise_origin(app_info.get(key))
-        if origin is not None:
-            found["website_domain" if key == "origin" else key] = origin
+def configured_origins(request: HttpRequest) -> dict[str, str]:
+    """The origins APP_INFO names, by role: ``{origin: "api_domain" | "website_domain"}``."""
+    found = {origin: "website_domain" for origin in appinfo.website_origins(request)}
+    api = appinfo.api_origin()
+    if api is not None:
+        found[api] = "api_domain"
     return found
 
 
@@ -75,7 +51,7 @@ def _is_refresh_page(request: HttpRequest) -> bool:
         try:
             _refresh_path = urlsplit(str(resolve_url(app_settings.REFRESH_URL))).path
         except (NoReverseMatch, ImproperlyConfigured):
-            _refresh_path = ""  # check E008 reports it
+            _refresh_path = ""  # check E009 reports it
     return request.path == _refresh_path
 
 
@@ -94,19 +70,19 @@ def note_request_origin(request: HttpRequest) -> None:
     if host in _matching_hosts or not _matters(request):
         return
     try:
-        served = normalise_origin(f"{request.scheme}://{request.get_host()}")
+        served = appinfo.origin_of(f"{request.scheme}://{request.get_host()}")
     except DisallowedHost:
         return  # Django answers 400 to it anyway
     try:
-        expected = configured_origins()
+        expected = configured_origins(request)
     except ImproperlyConfigured:
         return  # check E001 and the middleware report a broken setting
-    if not expected or served in expected.values():
+    if not expected or served in expected:
         if len(_matching_hosts) < MAX_REMEMBERED_HOSTS:
             _matching_hosts.add(host)
         return
     _warned = True
-    names = ", ".join(f"{key} {origin}" for key, origin in expected.items())
+    names = ", ".join(f"{key} {origin}" for origin, key in sorted(expected.items()))
     logger.warning(
         "This site was reached at %s, but settings.%s['APP_INFO'] says %s. The refresh page "
         "calls the refresh API at api_domain, so sessions cannot be renewed here. Set APP_INFO "

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
-from . import appinfo
+from . import appinfo, responses
 from .conf import app_settings
 from .domains import note_request_origin
 from .verify import (
@@ -286,8 +286,6 @@ def _refresh_instead_of_sign_in(
         return response
     if response.status_code != 403 and not _is_sign_in_redirect(request, response):
         return response
-    from . import responses
-
     return responses.reject(request, Verification(Outcome.TRY_REFRESH))
 
 
@@ -308,26 +306,11 @@ def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
     The SDK's sign-in, sign-up and sign-out APIs read a JSON body whatever its Content-Type and
     check no token when anti_csrf is "NONE" (the same-site default), so a plain cross-site HTML
     form (enctype="text/plain") could sign a visitor into the attacker's account, or clear a
-    visitor's cookies. Browsers name the calling page's origin on such requests: only this
-    site, the API and the website (APP_INFO) may call. Requests without an Origin header
-    (servers, scripts) are left alone, like Django's CsrfViewMiddleware leaves safe methods.
+    visitor's cookies. Only this site, the API and the website (APP_INFO) may call.
     """
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS or not appinfo.is_cross_site(request):
         return None
-    origin = request.headers.get("Origin")
-    if origin is None:
-        if request.headers.get("Sec-Fetch-Site") != "cross-site":
-            return None
-    else:
-        trusted = {
-            appinfo.origin_of(f"{request.scheme}://{request.get_host()}"),
-            appinfo.api_origin(),
-            *appinfo.website_origins(request),
-        }
-        # Browsers send exactly scheme://host[:port], without a default port.
-        if origin.lower() in trusted:
-            return None
-    return JsonResponse({"message": "cross-site request refused"}, status=403)
+    return responses.cross_site_refused()
 
 
 def _malformed_body_refusal(request: HttpRequest) -> HttpResponseBase | None:
@@ -402,6 +385,10 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     from supertokens_python.framework.django.django_response import DjangoResponse
     from supertokens_python.utils import default_user_context
 
+    from . import refresh
+
+    if refresh.is_refresh_navigation(request):
+        return await refresh.answer_refresh_navigation(request)
     st = Supertokens.get_instance()
     st_request = DjangoRequest(request)
     user_context = default_user_context(st_request)

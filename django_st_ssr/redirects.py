@@ -21,9 +21,12 @@ FALLBACK_TARGET = "/"
 LOOP_COOKIE_NAME = "st_ssr_refresh"
 _LOOP_SALT = "django_st_ssr.refresh-loop"
 
-# A view's own login URL travels to the refresh page signed, so the query string cannot name one.
+# A view's own login URL and redirect field travel to the refresh page (or handler) signed, bound to
+# the target they were issued for, and only for a while: the query string cannot name a login URL,
+# and a signed value copied from one link does not work for another page or forever.
 LOGIN_URL_PARAM = "login"
 LOGIN_URL_SALT = "django_st_ssr.login-url"
+REFRESH_CONTEXT_MAX_AGE = 600
 
 
 def safe_target(
@@ -72,18 +75,52 @@ def login_url(override: str | None = None) -> str:
     return str(resolve_url(override or app_settings.login_url))
 
 
-def sign_login_url(url: str) -> str:
-    return signing.dumps(url, salt=LOGIN_URL_SALT)
+def sign_refresh_context(target: str, *, login_url: str | None, field: str) -> str:
+    """The signed ``login`` parameter a view adds for its own login URL or redirect field."""
+    return signing.dumps({"t": target, "l": login_url, "f": field}, salt=LOGIN_URL_SALT)
 
 
-def signed_login_url(value: str | None) -> str | None:
-    """The login URL a view signed with :func:`sign_login_url`, or None."""
+def _refresh_context(request: HttpRequest) -> tuple[str, str | None]:
+    """(redirect field, signed login URL or None) for this refresh request."""
+    default = str(app_settings.REDIRECT_FIELD_NAME)
+    value = request.GET.get(LOGIN_URL_PARAM)
     if not value:
-        return None
+        return default, None
     try:
-        return str(signing.loads(value, salt=LOGIN_URL_SALT))
-    except signing.BadSignature:
-        return None
+        context = signing.loads(value, salt=LOGIN_URL_SALT, max_age=REFRESH_CONTEXT_MAX_AGE)
+        field, login, target = str(context["f"]), context["l"], context["t"]
+    except (signing.BadSignature, KeyError, TypeError):
+        return default, None
+    if request.GET.get(field) != target:
+        return default, None  # issued for another page
+    return field, str(login) if login else None
+
+
+def _on_website(url: str, host: str) -> str:
+    """A path made absolute on the website when this host is not the website (split hosts)."""
+    app_info = app_settings.APP_INFO
+    website = appinfo.origin_of(app_info.get("website_domain") or app_info.get("origin"))
+    if not url.startswith("/") or url.startswith("//") or website is None:
+        return url
+    if appinfo.host_of(website) == host.lower():
+        return url
+    return f"{website}{url}"
+
+
+def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> tuple[str, str]:
+    """(page to return to, login URL with ``next``) for the refresh page or handler.
+
+    The target is validated (:func:`safe_target`, else ``/``); the login URL is ``LOGIN_URL`` or
+    the one the protected view signed for this very target. ``on_website``: paths are made
+    absolute on the website when this request reached another host (the API's).
+    """
+    field, signed_login = _refresh_context(request)
+    target = safe_target_or_fallback(request, request.GET.get(field))
+    login = signed_login or login_url()
+    if on_website:
+        host = request.get_host()
+        target, login = _on_website(target, host), _on_website(login, host)
+    return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 
 def loop_error_url(refresh: str | None = None) -> str:

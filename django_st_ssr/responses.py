@@ -43,8 +43,11 @@ def _accept_quality(accept: str, wanted: Callable[[str], bool]) -> float:
     return best
 
 
-def _wants_html(request: HttpRequest) -> bool:
-    """A browser's own request (address bar, link, form), not a script's."""
+def _wants_html(request: HttpRequest, *, default: bool = True) -> bool:
+    """A browser's own request (address bar, link, form), not a script's.
+
+    ``default``: the answer when nothing says either way (no Sec-Fetch-Mode, no Accept).
+    """
     mode = request.headers.get("Sec-Fetch-Mode")
     if mode:
         return mode == "navigate"
@@ -53,7 +56,9 @@ def _wants_html(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
     json_quality = _accept_quality(accept, lambda m: m == "application/json" or m.endswith("+json"))
     html_quality = _accept_quality(accept, lambda m: m in _HTML_TYPES)
-    return not json_quality or html_quality >= json_quality
+    if not json_quality and not html_quality:
+        return default
+    return html_quality >= json_quality
 
 
 def is_navigation(request: HttpRequest) -> bool:
@@ -91,6 +96,25 @@ def reject(
     return response
 
 
+def is_form_post(request: HttpRequest) -> bool:
+    """True for a browser submitting an HTML form (it shows the answer as a page).
+
+    Unlike a GET, a POST needs evidence (browsers send Sec-Fetch-Mode or an Accept naming
+    HTML): a bare API client's POST keeps its 401 JSON.
+    """
+    return request.method == "POST" and _wants_html(request, default=False)
+
+
+def cross_site_refused() -> HttpResponseBase:
+    """An unsafe request that a page of an untrusted origin made (see ``appinfo.is_cross_site``).
+
+    The answer of the /auth guard and of protected views no Django CSRF check has seen.
+    """
+    response = JsonResponse({"message": "cross-site request refused"}, status=403)
+    add_never_cache_headers(response)
+    return response
+
+
 def refresh_required(
     request: HttpRequest,
     *,
@@ -98,23 +122,76 @@ def refresh_required(
     login_url: str | None = None,
     redirect_field_name: str | None = None,
 ) -> HttpResponseBase:
-    """TRY_REFRESH / UNAUTHORISED: send a page to be refreshed, tell a script to refresh."""
-    refresh = redirects.refresh_url(refresh_url)
-    if not is_navigation(request):
+    """TRY_REFRESH / UNAUTHORISED: send a page to be refreshed, tell a script to refresh.
+
+    REFRESH_MODE "server" sends navigations through the server-side refresh (``refresh.py``),
+    "page" (or a view's own ``refresh_url``) to the JavaScript refresh page.
+    """
+    from . import refresh
+
+    server = refresh_url is None and app_settings.refresh_mode == "server"
+    destination = (
+        refresh.refresh_endpoint(request) if server else redirects.refresh_url(refresh_url)
+    )
+    navigation = is_navigation(request)
+    if not navigation and not is_form_post(request):
         response: HttpResponseBase = JsonResponse({"message": "try refresh token"}, status=401)
-        response[REFRESH_URL_HEADER] = refresh
+        response[REFRESH_URL_HEADER] = destination
         return response
     if redirects.loop_detected(request):
-        response = redirect(redirects.loop_error_url(refresh))
+        response = redirect(redirects.loop_error_url(redirects.refresh_url(refresh_url)))
         redirects.forget_refresh_attempts(request, response)
         return response
-    field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
-    params = {field: request.get_full_path()}
-    if login_url:
-        params[redirects.LOGIN_URL_PARAM] = redirects.sign_login_url(redirects.login_url(login_url))
-    response = redirect(redirects.add_query(refresh, **params))
+    if server:
+        # The handler runs under the default field; a view's own field names its refresh page's.
+        field = app_settings.REDIRECT_FIELD_NAME
+        # On another host (pages on www, API on api) the way back must name this host.
+        target = (
+            request.get_full_path()
+            if refresh.on_api_origin(request)
+            else request.build_absolute_uri()
+        )
+    else:
+        field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
+        target = request.get_full_path()
+    params = {field: target}
+    if login_url or field != app_settings.REDIRECT_FIELD_NAME:
+        params[redirects.LOGIN_URL_PARAM] = redirects.sign_refresh_context(
+            target,
+            login_url=redirects.login_url(login_url) if login_url else None,
+            field=field,
+        )
+    location = redirects.add_query(destination, **params)
+    if navigation:
+        response = redirect(location)
+    elif server and refresh.on_api_origin(request):
+        # 307: the browser sends the same POST, body and all, to the refresh and back again;
+        # Django's CSRF check then runs on the final POST as on any other.
+        response = redirect(location)
+        response.status_code = 307
+    else:
+        # Through another origin the final POST would carry "Origin: null" (Django's CSRF
+        # check refuses it), and the refresh page takes no POST: a page keeps the data instead.
+        return form_resubmission(request, login_url=login_url)
     redirects.count_refresh_attempt(request, response)
     return response
+
+
+def form_resubmission(request: HttpRequest, *, login_url: str | None = None) -> HttpResponseBase:
+    """An HTML page for a form whose session expired: renew it in the page, then send again."""
+    from .views import refresh_page_context
+
+    fields = [(name, value) for name, values in request.POST.lists() for value in values]
+    context = refresh_page_context(
+        request,
+        target=request.get_full_path(),
+        login_url=redirects.login_url(login_url),
+        resubmit=True,
+    )
+    context.update(
+        {"fields": fields, "had_files": bool(request.FILES), "retry_url": request.get_full_path()}
+    )
+    return render(request, "django_st_ssr/form_resubmit.html", context, status=401)
 
 
 def invalid_claims(

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.templatetags.static import static
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from . import redirects
+from . import redirects, refresh
 from .conf import SETTING_NAME, app_settings
 
 WEB_JS_BUNDLES = ("website", "supertokens", "session")
@@ -56,6 +60,54 @@ def web_js_app_info() -> dict[str, str]:
     return result
 
 
+def refresh_api_url() -> str:
+    """The SDK's refresh API, as supertokens-web-js calls it (named in the page's errors)."""
+    info = web_js_app_info()
+    return (
+        info["apiDomain"].rstrip("/")
+        + info.get("apiGatewayPath", "")
+        + (info["apiBasePath"].rstrip("/") + "/session/refresh")
+    )
+
+
+def _website_origins() -> list[str]:
+    app_info = app_settings.APP_INFO
+    origins = []
+    for key in ("website_domain", "origin"):
+        value = app_info.get(key)
+        if isinstance(value, str) and "//" in value:
+            parts = urlsplit(value)
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def refresh_page_context(
+    request: HttpRequest, *, target: str, login_url: str, resubmit: bool = False
+) -> dict[str, Any]:
+    """What the refresh page's template and refresh.js need (also the form resubmission page)."""
+    from supertokens_python.recipe.session.recipe import SessionRecipe
+
+    return {
+        "target": target,
+        "login_url": login_url,
+        "refresh_api_url": refresh_api_url(),
+        "web_js_scripts": web_js_scripts(),
+        "refresh_config": {
+            "appInfo": web_js_app_info(),
+            "target": target,
+            "loginUrl": login_url,
+            "refreshApiUrl": refresh_api_url(),
+            # web-js writes its state cookies here; the server writes them on the same domain.
+            "cookieDomain": SessionRecipe.get_instance().config.cookie_domain or None,
+            "resubmit": resubmit,
+            "allowedOrigins": _website_origins(),
+            "maxAttempts": app_settings.MAX_REFRESH_ATTEMPTS,
+            "loopCookie": redirects.LOOP_COOKIE_NAME,
+            "windowSeconds": app_settings.REFRESH_WINDOW,
+        },
+    }
+
+
 @method_decorator(never_cache, name="dispatch")
 class RefreshSessionView(TemplateView):
     """Renders ``django_st_ssr/refresh_session.html``; ``?error=loop`` renders the loop error."""
@@ -63,38 +115,18 @@ class RefreshSessionView(TemplateView):
     template_name = "django_st_ssr/refresh_session.html"
     http_method_names = ("get", "head")
 
-    def get_target(self) -> str:
-        field = app_settings.REDIRECT_FIELD_NAME
-        return redirects.safe_target_or_fallback(self.request, self.request.GET.get(field))
-
-    def get_login_url(self, target: str) -> str:
-        signed = redirects.signed_login_url(self.request.GET.get(redirects.LOGIN_URL_PARAM))
-        url = signed or redirects.login_url()
-        return redirects.add_query(url, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        target = self.get_target()
-        login_url = self.get_login_url(target)
+        target, login_url = redirects.refresh_destinations(self.request)
         error = self.request.GET.get("error")
+        context.update(refresh_page_context(self.request, target=target, login_url=login_url))
         context.update(
             {
-                "target": target,
-                "login_url": login_url,
                 # Rebuilt from the validated target: the raw query string is never echoed.
                 "retry_url": redirects.add_query(
                     self.request.path, **{app_settings.REDIRECT_FIELD_NAME: target}
                 ),
                 "error": error if error == "loop" else None,
-                "web_js_scripts": web_js_scripts(),
-                "refresh_config": {
-                    "appInfo": web_js_app_info(),
-                    "target": target,
-                    "loginUrl": login_url,
-                    "maxAttempts": app_settings.MAX_REFRESH_ATTEMPTS,
-                    "loopCookie": redirects.LOOP_COOKIE_NAME,
-                    "windowSeconds": app_settings.REFRESH_WINDOW,
-                },
             }
         )
         return context
@@ -108,3 +140,24 @@ class RefreshSessionView(TemplateView):
 refresh_session = RefreshSessionView.as_view()
 # Django 5.1+ LoginRequiredMiddleware: this page is how a signed-out browser finds out.
 refresh_session.login_required = False  # type: ignore[attr-defined]
+
+
+@never_cache
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """POST: revoke this browser's session (even with an expired access token), clear its
+    cookies and browser state, then go to ``next`` (validated) or ``settings.LOGOUT_REDIRECT_URL``.
+
+    A POST, so Django's CSRF check applies: a link on another site cannot sign anyone out.
+    """
+    field = app_settings.LOGIN_REDIRECT_FIELD_NAME
+    target = redirects.safe_target(
+        request, request.POST.get(field) or request.GET.get(field)
+    ) or str(resolve_url(settings.LOGOUT_REDIRECT_URL or "/"))
+    response = HttpResponseRedirect(target)
+    refresh.sign_out(request, response)
+    return response
+
+
+# Django 5.1+ LoginRequiredMiddleware: signing out must work without a valid session.
+sign_out.login_required = False  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ every release; the copies get stable names so templates never change on an upgra
 "integrity" is a Subresource Integrity value (sha384-<base64>). The copies are never committed;
 `python -m build` runs this script (see setup.py) so that the sdist and the wheel carry them.
 
-Standard library only, Python 3.9+: setup.py imports it during a build.
+Standard library only, Python 3.10+: setup.py imports it during a build.
 """
 
 from __future__ import annotations

@@ -67,4 +67,7 @@ SUPERTOKENS = {
         "website_base_path": "/auth",
     },
     "RECIPES": ["supertokens_python.recipe.emailpassword.init"],
+    # Most app tests describe the refresh page; the server-side refresh (the default) has its
+    # own tests (tests/app/test_server_refresh.py), which switch this per test.
+    "REFRESH_MODE": "page",
 }

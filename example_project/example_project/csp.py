@@ -1,7 +1,9 @@
 """A strict Content-Security-Policy on every page of the example.
 
 It shows that the bundled refresh page needs no inline script: the browser tests run the whole
-refresh flow under this header. (Django 6.0 has CSP built in; 4.2 to 5.2 do not.)
+refresh flow under this header. Django 6.0 has CSP built in (``SECURE_CSP``), but this example
+and its browser tests run on Django 5.2, which has none: README "Supported versions" shows the
+Django 6 setting that replaces this file.
 """
 
 from __future__ import annotations

@@ -75,6 +75,9 @@ SUPERTOKENS = {
         "website_base_path": "/",
     },
     "RECIPES": ["supertokens_python.recipe.emailpassword.init"],
+    # "server" (default): an expired page is refreshed on the server, no JavaScript;
+    # "page": through the JavaScript refresh page. ST_REFRESH_MODE=page make demo tries it.
+    "REFRESH_MODE": os.environ.get("ST_REFRESH_MODE", "server"),
 }
 
 LOGGING = {

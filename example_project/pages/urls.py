@@ -9,4 +9,5 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.reports, name="reports"),
+    path("notes/", views.notes, name="notes"),
 ]

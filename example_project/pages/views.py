@@ -15,10 +15,11 @@ from supertokens_python.recipe.emailpassword.interfaces import (
     WrongCredentialsError,
 )
 from supertokens_python.recipe.emailpassword.syncio import sign_in, sign_up
-from supertokens_python.recipe.session.constants import ACCESS_TOKEN_COOKIE_KEY
 from supertokens_python.recipe.session.syncio import create_new_session
 
 from django_st_ssr import ssr_session_required
+from django_st_ssr.refresh import write_browser_state
+from django_st_ssr.views import sign_out
 
 from .forms import CredentialsForm, SignUpForm
 
@@ -51,8 +52,14 @@ def _session_details(session: Any) -> dict[str, Any]:
 def _start_session(request: HttpRequest, recipe_user_id: Any, email: str) -> HttpResponse:
     # The email rides in the access token so that pages can greet the user without asking
     # the core. The middleware writes the new session's cookies onto this redirect.
-    create_new_session(request, TENANT_ID, recipe_user_id, access_token_payload={"email": email})
-    return HttpResponseRedirect(_next_url(request))
+    session = create_new_session(
+        request, TENANT_ID, recipe_user_id, access_token_payload={"email": email}
+    )
+    response = HttpResponseRedirect(_next_url(request))
+    # No script reads this redirect: tell supertokens-web-js (should a page load it) that the
+    # browser is signed in, as its own fetch would have recorded from the front-token header.
+    write_browser_state(request, response, session)
+    return response
 
 
 @ssr_session_required(session_required=False)
@@ -97,15 +104,9 @@ def _next_param(request: HttpRequest) -> str:
 def signout(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _confirm_signout(request)
-    session = request.st_session  # type: ignore[attr-defined]
-    if session:
-        # Revoked in the core, and the middleware writes the SDK's cookie clearing.
-        session.sync_revoke_session()
-    elif ACCESS_TOKEN_COOKIE_KEY in request.COOKIES:
-        # An expired access token names no session we can trust; renew it first (the GET goes
-        # through the refresh page) so that the session is revoked, not merely forgotten here.
-        return HttpResponseRedirect(reverse("signout"))
-    return HttpResponseRedirect(reverse("home"))
+    # The app's sign-out view: revokes the session even when the access token has expired,
+    # and clears the cookies and supertokens-web-js's state. (The forms post to it directly.)
+    return sign_out(request)
 
 
 @ssr_session_required
@@ -127,3 +128,12 @@ async def reports(request: HttpRequest) -> HttpResponse:
         "year": request.GET.get("year", ""),
     }
     return render(request, "pages/reports.html", context)
+
+
+@ssr_session_required
+def notes(request: HttpRequest) -> HttpResponse:
+    # A plain Django form behind a session: submitted after the access token expired, it is
+    # relayed through the refresh (or re-sent by the refresh page) and still arrives here.
+    saved = request.POST.get("note", "") if request.method == "POST" else None
+    context = {"details": _session_details(request.st_session), "saved": saved}  # type: ignore[attr-defined]
+    return render(request, "pages/notes.html", context)

@@ -83,6 +83,9 @@ def test_front_token_is_the_sdks_own_header_value(st_core):
     response = HttpResponse()
     refresh.write_browser_state(request, response, session)
     assert response.cookies[refresh.FRONT_TOKEN].value == header_response["front-token"]
+    # Sent verbatim (no cookie quoting): web-js reads document.cookie as it is and atob()s it.
+    header = response.cookies[refresh.FRONT_TOKEN].OutputString()
+    assert header.startswith(f"{refresh.FRONT_TOKEN}={header_response['front-token']};")
 
 
 def test_clear_browser_state_is_front_token_remove(st_core):

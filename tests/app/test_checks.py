@@ -160,19 +160,19 @@ def test_e005_quiet_for_names_paths_and_urls(settings, url):
     assert ids(checks.check_urls()) == []
 
 
-def test_e008_refresh_url_not_routed(settings):
+def test_e009_refresh_url_not_routed(settings):
     settings.ROOT_URLCONF = "tests.app.urls_without_refresh"
     messages = checks.check_urls()
-    assert ids(messages) == ["django_st_ssr.E008"]
+    assert ids(messages) == ["django_st_ssr.E009"]
     assert messages[0].is_serious()  # an error: runserver and migrate refuse to start
 
 
-def test_e008_refresh_path_not_routed(settings):
+def test_e009_refresh_path_not_routed(settings):
     _with(settings, REFRESH_URL="/nowhere/refresh/")
-    assert ids(checks.check_urls()) == ["django_st_ssr.E008"]
+    assert ids(checks.check_urls()) == ["django_st_ssr.E009"]
 
 
-def test_e008_quiet_for_another_host(settings):
+def test_e009_quiet_for_another_host(settings):
     _with(settings, REFRESH_URL="https://www.example.com/refresh-session/")
     assert ids(checks.check_urls()) == []
 
@@ -215,24 +215,24 @@ def test_e007_quiet_for_valid_values(settings, value):
     assert ids(checks.check_web_js()) == []
 
 
-def test_w004_login_url_left_at_djangos_default(settings):
+def test_w007_login_url_left_at_djangos_default(settings):
     from django.conf import global_settings
 
     settings.LOGIN_URL = global_settings.LOGIN_URL
     messages = checks.check_urls()
-    assert ids(messages) == ["django_st_ssr.W004"]
+    assert ids(messages) == ["django_st_ssr.W007"]
     assert "not set" in messages[0].msg
     assert "/accounts/login/" in messages[0].msg
 
 
-def test_w004_login_url_set_but_not_routed(settings):
+def test_w007_login_url_set_but_not_routed(settings):
     _with(settings, LOGIN_URL="/sign-in-typo/")
     messages = checks.check_urls()
-    assert ids(messages) == ["django_st_ssr.W004"]
+    assert ids(messages) == ["django_st_ssr.W007"]
     assert "not set" not in messages[0].msg
 
 
-def test_w004_quiet_for_a_login_page_on_another_host(settings):
+def test_w007_quiet_for_a_login_page_on_another_host(settings):
     _with(settings, LOGIN_URL="https://accounts.example.com/login")
     assert ids(checks.check_urls()) == []
 

@@ -286,12 +286,23 @@ def test_custom_refresh_and_login_urls(st_core):
     assert parts.path == "/elsewhere/refresh/"
     query = parse_qs(parts.query)
     assert query["redirectBack"] == ["/custom-urls/"]
-    assert signing.loads(query["login"][0], salt="django_st_ssr.login-url") == "/elsewhere/login/"
+    # Signed, and bound to the page it was issued for (see test_refresh_page.py).
+    assert signing.loads(query["login"][0], salt="django_st_ssr.login-url") == {
+        "t": "/custom-urls/",
+        "l": "/elsewhere/login/",
+        "f": "redirectBack",
+    }
 
 
 def test_custom_redirect_field_name(st_core):
+    from django.core import signing
+
     response = Client().get("/custom-field/")
-    assert urlsplit(response.headers["Location"]).query == "back=/custom-field/"
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["back"] == ["/custom-field/"]
+    # The refresh page learns the field's name from the signed context.
+    context = signing.loads(query["login"][0], salt="django_st_ssr.login-url")
+    assert context == {"t": "/custom-field/", "l": None, "f": "back"}
 
 
 def test_bare_and_called_decorator_are_equivalent():

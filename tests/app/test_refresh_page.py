@@ -203,15 +203,78 @@ def test_https_required_on_secure_requests(st_core):
     assert config(response)["target"] == "https://testserver/x"
 
 
+def _context(target, login="/elsewhere/login/", field="redirectBack", salt=None):
+    return signing.dumps(
+        {"t": target, "l": login, "f": field}, salt=salt or "django_st_ssr.login-url"
+    )
+
+
 def test_login_url_from_the_decorator_must_be_signed(st_core):
-    signed = signing.dumps("/elsewhere/login/", salt="django_st_ssr.login-url")
-    data = config(Client().get(REFRESH, {"redirectBack": "/p/", "login": signed}))
+    data = config(Client().get(REFRESH, {"redirectBack": "/p/", "login": _context("/p/")}))
     assert data["loginUrl"] == "/elsewhere/login/?next=/p/"
-    forged = signing.dumps("https://evil.example/", salt="something-else")
+    forged = _context("/p/", "https://evil.example/", salt="something-else")
     data = config(Client().get(REFRESH, {"redirectBack": "/p/", "login": forged}))
     assert data["loginUrl"] == "/login/?next=/p/"
     data = config(Client().get(REFRESH, {"login": "https://evil.example/"}))
     assert data["loginUrl"] == "/login/?next=/"
+    # 0.1's format (a bare signed string) is not accepted any more: it never expired.
+    legacy = signing.dumps("/elsewhere/login/", salt="django_st_ssr.login-url")
+    data = config(Client().get(REFRESH, {"redirectBack": "/p/", "login": legacy}))
+    assert data["loginUrl"] == "/login/?next=/p/"
+
+
+def test_signed_login_url_is_bound_to_its_page(st_core):
+    # Copied from a link for /p/, it does not send the visitor of another page elsewhere.
+    data = config(Client().get(REFRESH, {"redirectBack": "/other/", "login": _context("/p/")}))
+    assert data["loginUrl"] == "/login/?next=/other/"
+
+
+def test_signed_login_url_expires(st_core, monkeypatch):
+    import time
+
+    signed = _context("/p/")
+    later = time.time() + 601
+    monkeypatch.setattr(signing.time, "time", lambda: later)
+    data = config(Client().get(REFRESH, {"redirectBack": "/p/", "login": signed}))
+    assert data["loginUrl"] == "/login/?next=/p/"
+
+
+def test_view_redirect_field_name_is_honoured_end_to_end(st_core):
+    # Issue 17 (8a): a view with redirect_field_name="back" comes back to itself, not to "/".
+    location = Client().get("/custom-field/").headers["Location"]
+    data = config(Client().get(location))
+    assert data["target"] == "/custom-field/"
+    assert data["loginUrl"] == "/login/?next=/custom-field/"
+
+
+def test_config_names_the_refresh_api_and_cookie_domain(st_core):
+    response = Client().get(REFRESH)
+    data = config(response)
+    assert data["refreshApiUrl"] == "http://localhost:8000/auth/session/refresh"
+    assert data["cookieDomain"] is None
+    assert data["allowedOrigins"] == ["http://localhost:8000"]
+    assert data["resubmit"] is False
+    # The error state says which URL was tried (issue 15).
+    assert "http://localhost:8000/auth/session/refresh" in response.content.decode()
+
+
+def test_page_explains_itself_when_its_scripts_never_run(st_core):
+    # No script needed: the hint is revealed by CSS after a delay (at once without the CSS),
+    # and refresh.js hides it when it runs.
+    page = Client().get(REFRESH).content.decode()
+    assert "data-st-stalled" in page
+    assert "static files" in page
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("django_st_ssr/ssr.css")).read_text()
+    assert "[data-st-stalled]" in css
+    assert "animation" in css
+    script = Path(finders.find("django_st_ssr/refresh.js")).read_text()
+    assert "data-st-stalled" in script
+    # The loop error page runs no script: no hint there.
+    assert "data-st-stalled" not in Client().get(REFRESH, {"error": "loop"}).content.decode()
 
 
 def test_login_settings(st_core, settings):
@@ -319,11 +382,6 @@ def test_fetch_requests_do_not_count_towards_the_loop(st_core):
 
 
 def test_refresh_page_is_public_under_login_required_middleware(st_core, settings):
-    pytest.importorskip("django.contrib.auth.middleware", reason="Django 5.1+")
-    from django.contrib.auth import middleware
-
-    if not hasattr(middleware, "LoginRequiredMiddleware"):
-        pytest.skip("LoginRequiredMiddleware is Django 5.1+")
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE[:-1],
         "django.contrib.auth.middleware.AuthenticationMiddleware",

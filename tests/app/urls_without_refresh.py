@@ -1,4 +1,4 @@
-"""A URLconf that forgot ``include("django_st_ssr.urls")`` (system check E008)."""
+"""A URLconf that forgot ``include("django_st_ssr.urls")`` (system check E009)."""
 
 from __future__ import annotations
 

@@ -16,11 +16,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,7 +34,7 @@ from .harness import (
     WEB_JS_MANIFEST,
     Browser,
     ExampleServer,
-    free_port,
+    serve_example,
 )
 
 _outcomes: Counter[str] = Counter()
@@ -84,65 +79,15 @@ def chromium_executable() -> str:
     return str(path)
 
 
-def _server_command(kind: str, port: int) -> list[str]:
-    if kind == "asgi":
-        app = "example_project.asgi:application"
-        return [sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
-    return [sys.executable, "manage.py", "runserver", f"{HOST}:{port}", "--noreload"]
-
-
-def _wait_until_serving(server: ExampleServer) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"{server.kind} server exited:\n{server.log_tail()}", pytrace=False)
-        try:
-            urllib.request.urlopen(server.url + "/", timeout=2).close()
-            return
-        except urllib.error.HTTPError as exc:
-            pytest.fail(f"{server.kind} server answered {exc.code}:\n{server.log_tail()}")
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"{server.kind} server did not start:\n{server.log_tail()}", pytrace=False)
-
-
 @pytest.fixture(scope="session", params=["wsgi", "asgi"])
 def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[ExampleServer]:
-    """The example project served on 127.0.0.1, once per server kind for the whole run."""
-    kind: str = request.param
-    port = free_port()
-    url = f"http://{HOST}:{port}"
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        "DJANGO_SETTINGS_MODULE": "example_project.settings",
-        "EXAMPLE_SITE_URL": url,
-        "SUPERTOKENS_CONNECTION_URI": st_core.url,
-        "SUPERTOKENS_API_KEY": st_core.api_key or "",
-        "SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / f"{kind}-server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            _server_command(kind, port),
-            cwd=EXAMPLE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = ExampleServer(kind, url, process, log_path)
-    try:
-        _wait_until_serving(server)
+    """The example project served on 127.0.0.1, once per server kind for the whole run.
+
+    These single-scenario tests describe the JavaScript refresh page (REFRESH_MODE "page");
+    test_refresh_modes.py serves the example in both modes.
+    """
+    with serve_example(request.param, st_core, "page") as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,3 +138,64 @@ def in_background(fn: Callable[..., T], *args: Any) -> Future[T]:
 def off_loop(fn: Callable[..., T], *args: Any) -> T:
     """Run ``fn`` (e.g. a supertokens_python.syncio call) in a thread without Playwright's loop."""
     return in_background(fn, *args).result(timeout=30)
+
+
+def _server_command(kind: str, port: int) -> list[str]:
+    if kind == "asgi":
+        app = "example_project.asgi:application"
+        return [sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
+    return [sys.executable, "manage.py", "runserver", f"{HOST}:{port}", "--noreload"]
+
+
+def _wait_until_serving(server: ExampleServer) -> None:
+    import pytest
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"{server.kind} server exited:\n{server.log_tail()}", pytrace=False)
+        try:
+            urllib.request.urlopen(server.url + "/", timeout=2).close()
+            return
+        except urllib.error.HTTPError as exc:
+            pytest.fail(f"{server.kind} server answered {exc.code}:\n{server.log_tail()}")
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"{server.kind} server did not start:\n{server.log_tail()}", pytrace=False)
+
+
+@contextlib.contextmanager
+def serve_example(kind: str, core: Any, mode: str = "server") -> Iterator[ExampleServer]:
+    """The example project on a free port of 127.0.0.1: ``kind`` "wsgi" (runserver) or "asgi"
+    (uvicorn), ``mode`` its REFRESH_MODE (the ``ST_REFRESH_MODE`` environment variable)."""
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+        "DJANGO_SETTINGS_MODULE": "example_project.settings",
+        "EXAMPLE_SITE_URL": url,
+        "ST_REFRESH_MODE": mode,
+        "SUPERTOKENS_CONNECTION_URI": core.url,
+        "SUPERTOKENS_API_KEY": core.api_key or "",
+        "SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / f"{kind}-{mode}-server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            _server_command(kind, port), cwd=EXAMPLE_DIR, env=env, stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    server = ExampleServer(kind, url, process, log_path)
+    try:
+        _wait_until_serving(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -44,6 +44,7 @@ def test_demo_starts_the_emulated_core_and_the_example(server: str) -> None:
         "DJANGO_SETTINGS_MODULE": "example_project.settings",
     }
     env.pop("SUPERTOKENS_CONNECTION_URI", None)
+    env.pop("ST_REFRESH_MODE", None)
     command = [sys.executable, "manage.py", "demo", "--port", str(port)]
     command += ["--core-port", str(core_port), *(["--asgi"] if server == "asgi" else [])]
     demo = subprocess.Popen(
@@ -69,13 +70,15 @@ def test_demo_starts_the_emulated_core_and_the_example(server: str) -> None:
         assert f"Open http://{HOST}:{port}/ in your browser." in text, text
         assert f"SuperTokens core: emulated, in memory, at http://{HOST}:{core_port}" in text
         assert "access tokens live 30 s" in text
+        assert "Refresh mode: server" in text
 
         status, _, body = _get(f"http://{HOST}:{port}/")
         assert status == 200
         assert "<h1>Welcome</h1>" in body
         status, location, _ = _get(f"http://{HOST}:{port}/dashboard/?tab=x")
         assert status == 302
-        assert location == "/refresh-session/?redirectBack=/dashboard/%3Ftab%3Dx"
+        # The default: refreshed on the server, at the SDK's refresh path.
+        assert location == "/auth/session/refresh?redirectBack=/dashboard/%3Ftab%3Dx"
         # The emulated core answers on its port.
         status, _, body = _get(f"http://{HOST}:{core_port}/hello")
         assert (status, body.strip()) == (200, "Hello")

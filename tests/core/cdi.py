@@ -31,3 +31,8 @@ def jwt_part(token: str, index: int) -> dict[str, Any]:
 def call(core: Any, method: str, path: str, body: Any = None) -> httpx.Response:
     """One raw request with the core's headers, whatever it answers."""
     return httpx.request(method, core.url + path, json=body, headers=headers(core))
+
+
+def text(response: httpx.Response) -> str:
+    """A plain-text answer without the newline the real core's println adds."""
+    return response.text.removesuffix("\n")

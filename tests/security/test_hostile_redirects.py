@@ -101,7 +101,9 @@ def test_refresh_page_ignores_forged_login_urls(login: str, target: str) -> None
 
 def test_signed_login_url_is_used() -> None:
     # The other half of the check above: a login URL the decorator signed is honoured.
-    signed = signing.dumps("/login/?custom=1", salt=LOGIN_URL_SALT)
+    signed = signing.dumps(
+        {"t": "/page/", "l": "/login/?custom=1", "f": "redirectBack"}, salt=LOGIN_URL_SALT
+    )
     config = refresh_page_config(
         Client().get("/refresh-session/?" + query(redirectBack="/page/", login=signed))
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings as settings_module
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,9 @@ from tests.security import hostile
 from tests.security.conftest import PAGES, PROTECTED, assert_safe
 
 pytestmark = pytest.mark.urls("tests.security.urls")
+
+# Any 32 letters and digits are a valid unmasked CSRF secret for Django's CsrfViewMiddleware.
+CSRF_TOKEN = "hostileCsrfSecret0123456789abcde"
 
 HYPOTHESIS = settings(
     max_examples=100,
@@ -61,20 +65,54 @@ def test_hostile_headers_on_pages(
     log_sink.assert_free_of([owner.access_token, owner.refresh_token])
 
 
-@HYPOTHESIS
+def csrf_client() -> Client:
+    """A client holding a valid Django CSRF cookie, and the token to send with it."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings_module.CSRF_COOKIE_NAME] = CSRF_TOKEN
+    return client
+
+
+# Eight requests per example, each now reaching the session check (and the core, for the
+# check_database pages): fewer examples keep it to seconds.
+@settings(HYPOTHESIS, max_examples=30)
 @given(headers=headers_strategy, body=st.binary(max_size=200))
 def test_hostile_unsafe_methods_on_protected_pages(
     owner: Any, headers: dict[str, str], body: bytes
 ) -> None:
-    # POST without Django's CSRF token, with or without the session: 403 from Django's CSRF check
-    # or our 401, never the view, never a 500.
+    # POSTs that pass Django's CSRF check (a valid token), so they reach this package: without a
+    # session our 401, with one the owner's page. A hostile Origin or Referer may still make
+    # Django refuse first (its 403 page); never another user, never a 500.
     for page in PROTECTED:
-        for cookie in ("", f"sAccessToken={owner.access_token}"):
-            client = Client(enforce_csrf_checks=True)
+        for signed_in in (False, True):
+            client = csrf_client()
+            if signed_in:
+                client.cookies["sAccessToken"] = owner.access_token
             response = client.post(
-                page, body, content_type="application/octet-stream", HTTP_COOKIE=cookie, **headers
+                page,
+                body,
+                content_type="application/octet-stream",
+                HTTP_X_CSRFTOKEN=CSRF_TOKEN,
+                **headers,
             )
-            assert response.status_code in (401, 403), (page, response.status_code)
+            status = response.status_code
+            if status == 403:
+                assert b"CSRF verification failed" in response.content, (page, headers)
+            elif signed_in:
+                assert (status, response.content.decode()) == (200, f"user:{owner.user_id}")
+            else:
+                assert status == 401, (page, status)
+                assert response.json() == {"message": "try refresh token"}
+
+
+def test_unsafe_methods_with_a_valid_csrf_token_reach_the_session_check(owner: Any) -> None:
+    # The property test above is only worth something if such requests get past Django.
+    for page in PROTECTED:
+        anonymous = csrf_client().post(page, HTTP_X_CSRFTOKEN=CSRF_TOKEN)
+        assert anonymous.status_code == 401, page
+        client = csrf_client()
+        client.cookies["sAccessToken"] = owner.access_token
+        signed_in = client.post(page, HTTP_X_CSRFTOKEN=CSRF_TOKEN)
+        assert signed_in.content.decode() == f"user:{owner.user_id}", page
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from .sessions import now_ms
+from .sessions import CoreError, now_ms
+from .users import normalise_email
 
 Body = dict[str, Any]
 
@@ -25,10 +26,10 @@ class EmailVerificationStore:
         self.tokens: dict[str, tuple[str, str, str, int]] = {}
 
     def is_verified(self, user_id: str, email: str) -> bool:
-        return (user_id, email) in self.verified
+        return (user_id, normalise_email(email)) in self.verified
 
     def create_token(self, tenant_id: str, body: Body) -> Body:
-        user_id, email = body["userId"], body["email"]
+        user_id, email = body["userId"], normalise_email(body["email"])
         if self.is_verified(user_id, email):
             return {"status": "EMAIL_ALREADY_VERIFIED_ERROR"}
         # The real core's tokens are long random strings, URL-safe (they go into links).
@@ -42,6 +43,8 @@ class EmailVerificationStore:
         return {"status": "OK", "token": token}
 
     def verify(self, tenant_id: str, body: Body) -> Body:
+        if body["method"] != "token":
+            raise CoreError(400, "Unsupported method for email verification")
         entry = self.tokens.pop(body["token"], None)
         if entry is None or entry[0] != tenant_id or entry[3] < now_ms():
             return {"status": "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR"}
@@ -54,11 +57,11 @@ class EmailVerificationStore:
         return {"status": "OK", "isVerified": self.is_verified(query["userId"], query["email"])}
 
     def revoke_tokens(self, tenant_id: str, body: Body) -> Body:
-        self._drop_tokens(body["userId"], body["email"], tenant_id)
+        self._drop_tokens(body["userId"], normalise_email(body["email"]), tenant_id)
         return {"status": "OK"}
 
     def unverify(self, body: Body) -> Body:
-        self.verified.discard((body["userId"], body["email"]))
+        self.verified.discard((body["userId"], normalise_email(body["email"])))
         return {"status": "OK"}
 
     def forget_user(self, user_id: str) -> None:
@@ -75,6 +78,14 @@ def _unknown_role() -> Body:
     return {"status": "UNKNOWN_ROLE_ERROR"}
 
 
+def _name(value: str, field: str) -> str:
+    """Role and permission names are trimmed by the real core, and may not be empty."""
+    name = value.strip()
+    if not name:
+        raise CoreError(400, f"Field name '{field}' cannot be an empty String")
+    return name
+
+
 class RoleStore:
     """Roles with their permissions (app-wide) and role grants (per tenant)."""
 
@@ -83,22 +94,23 @@ class RoleStore:
         self.grants: dict[tuple[str, str], list[str]] = {}  # (tenant, user id) -> roles
 
     def create_or_add_permissions(self, body: Body) -> Body:
-        role = body["role"]
+        role = _name(body["role"], "role")
+        added = [_name(p, "permissions") for p in body.get("permissions") or []]
         created = role not in self.roles
         permissions = self.roles.setdefault(role, [])
-        for permission in body.get("permissions") or []:
+        for permission in added:
             if permission not in permissions:
                 permissions.append(permission)
         return {"status": "OK", "createdNewRole": created}
 
     def permissions(self, query: dict[str, str]) -> Body:
-        permissions = self.roles.get(query["role"])
+        permissions = self.roles.get(_name(query["role"], "role"))
         if permissions is None:
             return _unknown_role()
         return {"status": "OK", "permissions": list(permissions)}
 
     def remove_permissions(self, body: Body) -> Body:
-        permissions = self.roles.get(body["role"])
+        permissions = self.roles.get(_name(body["role"], "role"))
         if permissions is None:
             return _unknown_role()
         removed = body.get("permissions")
@@ -107,11 +119,11 @@ class RoleStore:
         return {"status": "OK"}
 
     def roles_with_permission(self, query: dict[str, str]) -> Body:
-        permission = query["permission"]
+        permission = _name(query["permission"], "permission")
         return {"status": "OK", "roles": [r for r, ps in self.roles.items() if permission in ps]}
 
     def delete(self, body: Body) -> Body:
-        role = body["role"]
+        role = _name(body["role"], "role")
         existed = self.roles.pop(role, None) is not None
         for roles in self.grants.values():
             if role in roles:
@@ -122,7 +134,7 @@ class RoleStore:
         return {"status": "OK", "roles": list(self.roles)}
 
     def add_to_user(self, tenant_id: str, body: Body) -> Body:
-        role = body["role"]
+        role = _name(body["role"], "role")
         if role not in self.roles:
             return _unknown_role()
         roles = self.grants.setdefault((tenant_id, body["userId"]), [])
@@ -132,7 +144,7 @@ class RoleStore:
         return {"status": "OK", "didUserAlreadyHaveRole": had}
 
     def remove_from_user(self, tenant_id: str, body: Body) -> Body:
-        role = body["role"]
+        role = _name(body["role"], "role")
         if role not in self.roles:
             return _unknown_role()
         roles = self.grants.get((tenant_id, body["userId"]), [])
@@ -145,7 +157,7 @@ class RoleStore:
         return {"status": "OK", "roles": list(self.grants.get((tenant_id, query["userId"]), []))}
 
     def users_with_role(self, tenant_id: str, query: dict[str, str]) -> Body:
-        role = query["role"]
+        role = _name(query["role"], "role")
         if role not in self.roles:
             return _unknown_role()
         users = [

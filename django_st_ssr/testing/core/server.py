@@ -79,7 +79,7 @@ def parse_query(query: str) -> Query:
 def _api_key_of(headers: Any) -> str | None:
     key = headers.get("api-key")
     if key is not None:
-        return str(key)
+        return str(key).strip()  # the real core trims it
     scheme, _, token = str(headers.get("authorization") or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 
@@ -150,7 +150,7 @@ class EmulatedCore:
             self.users,
         )
         return {
-            ("GET", "/hello"): Route(lambda t, q, b: {"_text": "Hello\n"}),
+            ("GET", "/hello"): Route(lambda t, q, b: {"_text": "Hello"}),
             ("GET", "/apiversion"): Route(lambda t, q, b: {"versions": CDI_VERSIONS}),
             ("GET", "/.well-known/jwks.json"): Route(lambda t, q, b: self.keys.jwks()),
             ("GET", "/recipe/multitenancy/tenant/v2"): Route(self._tenant),
@@ -486,42 +486,52 @@ class EmulatedCore:
     def _answer(
         self, method: str, path: str, query: str, headers: Any, raw_body: bytes
     ) -> tuple[int, str, bytes]:
+        status, result = self._result(method, path, query, headers, raw_body)
+        if isinstance(result, str):
+            # The real core writes its plain-text answers with println: one trailing newline.
+            return status, "text/plain; charset=UTF-8", (result + "\n").encode()
+        return status, "application/json; charset=UTF-8", json.dumps(result).encode()
+
+    def _result(
+        self, method: str, path: str, query: str, headers: Any, raw_body: bytes
+    ) -> tuple[int, str | Body]:
+        """(status, a plain-text message or a JSON body) for one request."""
         needs_key = self.api_key is not None and path not in _OPEN_PATHS
         if needs_key and _api_key_of(headers) != self.api_key:
-            return 401, "text/plain", b"Invalid API key"
+            return 401, "Invalid API key"
         cdi = headers.get("cdi-version")
         if cdi is not None and cdi not in CDI_VERSIONS:
-            return 400, "text/plain", f"cdi-version {cdi} not supported".encode()
+            return 400, f"cdi-version {cdi} not supported"
         tenant, route_path = split_tenant(path)
         route = self._routes.get((method, route_path))
         if route is None:
             if any(p == route_path for _, p in self._routes):
-                return 405, "text/plain", b"Method not supported"
+                return 405, "Method not supported"
             message = f"Not found: the emulated core has no {method} {path}"
-            return 404, "text/plain", message.encode()
+            return 404, message
         body: Body = {}
         if method != "GET" and (raw_body or route.body):
             try:
                 body = json.loads(raw_body)
             except ValueError:
-                return 400, "text/plain", b"Invalid Json Input"
+                return 400, "Invalid Json Input"
             if not isinstance(body, dict):
-                return 400, "text/plain", b"Invalid Json Input"
+                return 400, "Invalid Json Input"
         params = parse_query(query)
         problem = route.invalid_input(params, body)
         if problem is not None:
-            return 400, "text/plain", problem.encode()
+            return 400, problem
         try:
             with self.lock:
                 result = route.handler(tenant, params, body)
         except CoreError as exc:
-            return exc.status, "text/plain", exc.message.encode()
+            return exc.status, exc.message
         except Exception as exc:  # an emulator bug must show up as loudly as a core crash
             logger.exception("Emulated core failed on %s %s", method, path)
-            return 500, "text/plain", f"Internal Error: {exc!r}".encode()
+            return 500, f"Internal Error: {exc!r}"
         if "_text" in result:
-            return 200, "text/plain", str(result["_text"]).encode()
-        return 200, "application/json; charset=utf-8", json.dumps(result).encode()
+            return 200, str(result["_text"])
+        return 200, result
 
     def _tenant(self, tenant: str, query: Query, body: Body) -> Body:
         if tenant != "public":

@@ -297,7 +297,7 @@ class SessionStore:
             claims = self.keys.decode(token, verify_exp=False)
         except InvalidToken as exc:
             # The real core does not catch this: a token that does not parse crashes the call.
-            raise CoreError(500, f"Internal Error: {exc}") from exc
+            raise CoreError(500, "Internal Error") from exc
         session = self._live(claims.get("sessionHandle"))
         if session is None:
             return _unauthorised("Session does not exist.")

@@ -62,9 +62,11 @@ class Command(BaseCommand):
         try:
             self.wait_until_serving(site_url, server)
             kind = "uvicorn (ASGI)" if options["asgi"] else "runserver (WSGI)"
+            mode = settings.SUPERTOKENS.get("REFRESH_MODE", "server")
             self.stdout.write(
                 self.style.SUCCESS(f"\nOpen {site_url}/ in your browser.")
-                + f"\n{core_line}\nServer: {kind}. Stop with Ctrl-C.\n"
+                + f"\n{core_line}\nRefresh mode: {mode} (ST_REFRESH_MODE=server|page)."
+                + f"\nServer: {kind}. Stop with Ctrl-C.\n"
             )
             server.wait()
         except KeyboardInterrupt:
