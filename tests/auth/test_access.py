@@ -210,3 +210,27 @@ def test_admin_logout_revokes_the_supertokens_session(st_login, settings):
     assert response.cookies["sAccessToken"].value == ""
     assert client.get("/admin/")["Location"] == "/admin/login/?next=/admin/"
     assert client.get("/whoami/").content == b"anonymous::staff=False"
+
+
+@pytest.mark.emulator_only
+@pytest.mark.parametrize("url", ["/members/?tab=a%20b", "/cbv-reports/", "/admin/"])
+def test_expired_token_with_server_side_refresh_lands_back_on_the_page(
+    st_core, st_login, settings, url
+):
+    settings.SUPERTOKENS = {**settings.SUPERTOKENS, "REFRESH_MODE": "server"}
+    settings.SUPERTOKENS["STAFF_ROLES"] = ["admin"]
+    # The host APP_INFO names, where the refresh handler may send the browser back to.
+    client = Client(HTTP_HOST="localhost:8000")
+    session = st_login(client, payload=roles_payload(["admin"], ["auth_tests.view_report"]))
+    assert client.get(url).status_code == 200
+    st_core.expire_access_token_cookie(client)
+
+    response = client.get(url, headers=NAV, follow=True)
+    assert response.status_code == 200
+    final = response.redirect_chain[-1][0]
+    assert urlsplit(final)._replace(scheme="", netloc="").geturl() == url
+    hops = " ".join(hop for hop, _ in response.redirect_chain)
+    assert "/auth/session/refresh" in hops
+    assert "/login/" not in hops
+    if not url.startswith("/admin/"):
+        assert response.content.decode() == f"user:{session.user_id}"
