@@ -219,12 +219,14 @@ class SuperTokensBackend(_SessionBackend, ModelBackend):
     def known_user(self, supertokens_id: str) -> Any:
         from .models import SuperTokensUserLink
 
-        link = (
-            SuperTokensUserLink.objects.select_related("user")
-            .filter(supertokens_id=supertokens_id)
-            .first()
-        )
-        return None if link is None else link.user
+        # get(), not first(): no ORDER BY to compile, the column is unique anyway.
+        try:
+            link = SuperTokensUserLink.objects.select_related("user").get(
+                supertokens_id=supertokens_id
+            )
+        except SuperTokensUserLink.DoesNotExist:
+            return None
+        return link.user
 
     def _create(self, request: HttpRequest | None, claims: TokenClaims) -> Any:
         from .models import SuperTokensUserLink
