@@ -42,6 +42,9 @@ MATRIX_PYTEST_ARGS = [
     "not browser and not packaging",
     "--ignore=tests/browser",
     "--ignore=tests/packaging",
+    # The main session runs tests/app on all three verification paths (fast path, SDK only, cold
+    # keys); what differs between Django versions is seen on one of them, at a third of the time.
+    "--verification-path=fast-path",
 ]
 
 

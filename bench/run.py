@@ -405,7 +405,18 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--load-seconds", type=int, default=5)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="instructions per request under callgrind instead (bench/instructions.py)",
+    )
+    parser.add_argument("--only", nargs="*", help="with --instructions: these rows (and bare)")
     args = parser.parse_args()
+    if args.instructions:
+        from bench import instructions
+
+        instructions.main(args.only)
+        return
     rounds = 3 if args.quick else args.rounds
     batch = 0.02 if args.quick else 0.05
     load_seconds = 2 if args.quick else args.load_seconds

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("abare/", views.abare),
     path("protected/", views.protected),
     path("aprotected/", views.aprotected),
+    # The refresh page, where failed verifications of page navigations are sent.
+    path("session/", include("django_st_ssr.urls")),
 ]

@@ -2,16 +2,21 @@
 
 Each line in is a JSON command; each line out is a JSON answer. Requests go straight into
 Django's WSGIHandler (a crafted environ) or ASGIHandler (a crafted scope): no sockets, no server.
+
+``worker.py --count SPEC`` instead serves one row of bench/instructions.py under callgrind:
+warm-up requests first, then the counted ones between the marks of bench/callgrind_marks.c.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import io
 import json
 import sys
 import time
+from http.cookies import SimpleCookie
 from typing import Any
 
 import django
@@ -125,7 +130,133 @@ def run(handler: str, path: str, cookie: str, n: int) -> tuple[float, float, int
     return loop.run_until_complete(asgi_batch(path, cookie, n))
 
 
+# -- instruction counts (bench/instructions.py) ------------------------------------------------
+
+Answer = tuple[int, list[tuple[str, str]], bytes]  # status, headers, body
+
+
+def wsgi_once(method: str, path: str, cookie: str) -> Answer:
+    environ = wsgi_environ(path, cookie)
+    environ["REQUEST_METHOD"] = method
+    environ["wsgi.input"] = io.BytesIO(b"")
+    started: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+        started.append((status, headers))
+        return None
+
+    response = wsgi_handler(environ, start_response)
+    body = b"".join(response)
+    response.close()
+    status, headers = started[-1]
+    return int(status[:3]), headers, body
+
+
+async def asgi_once(method: str, path: str, cookie: str) -> Answer:
+    scope = asgi_scope(path, cookie)
+    scope["method"] = method
+    answer: dict[str, Any] = {"status": 0, "headers": [], "body": b""}
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Future()  # no disconnect; Django cancels this when done
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+            answer["headers"] = [(k.decode(), v.decode()) for k, v in message["headers"]]
+        elif message["type"] == "http.response.body":
+            answer["body"] += message.get("body", b"")
+
+    await asgi_handler(scope, receive, send)
+    return answer["status"], answer["headers"], answer["body"]
+
+
+def carry_cookies(jar: dict[str, str], headers: list[tuple[str, str]]) -> None:
+    """Keep what a response sets, drop what it deletes (a browser's jar, paths ignored)."""
+    for name, value in headers:
+        if name.lower() != "set-cookie":
+            continue
+        for morsel in SimpleCookie(value).values():
+            if morsel["max-age"] == "0" or "1970" in morsel["expires"]:
+                jar.pop(morsel.key, None)
+            else:
+                jar[morsel.key] = morsel.value
+
+
+def parse_cookie_header(cookie: str) -> dict[str, str]:
+    pairs = (item.split("=", 1) for item in cookie.split("; ") if "=" in item)
+    return {name: value for name, value in pairs}
+
+
+def run_steps(spec: dict[str, Any], cookie: str, check: list[tuple[Any, ...]]) -> None:
+    """One iteration of a WSGI row: every step in order, each answer noted for checking later."""
+    jar = parse_cookie_header(cookie) if spec["carry"] else None
+    for step in spec["steps"]:
+        if jar is not None:
+            cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+        status, headers, body = wsgi_once(step["method"], step["path"], cookie)
+        check.append((step, status, body))
+        if jar is not None:
+            carry_cookies(jar, headers)
+
+
+async def arun_steps(spec: dict[str, Any], cookie: str, check: list[tuple[Any, ...]]) -> None:
+    """The same for an ASGI row."""
+    jar = parse_cookie_header(cookie) if spec["carry"] else None
+    for step in spec["steps"]:
+        if jar is not None:
+            cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+        status, headers, body = await asgi_once(step["method"], step["path"], cookie)
+        check.append((step, status, body))
+        if jar is not None:
+            carry_cookies(jar, headers)
+
+
+def iterations(spec: dict[str, Any], first: int, n: int, check: list[tuple[Any, ...]]) -> None:
+    cookies = spec["cookies"]  # one per iteration, reused round-robin when fewer
+    if spec["handler"] == "wsgi":
+        for i in range(first, first + n):
+            run_steps(spec, cookies[i % len(cookies)], check)
+        return
+
+    async def batch() -> None:
+        for i in range(first, first + n):
+            await arun_steps(spec, cookies[i % len(cookies)], check)
+
+    loop.run_until_complete(batch())
+
+
+def count(spec: dict[str, Any]) -> dict[str, Any]:
+    """Run a row's warm-up, then count its window; every response's status is checked after."""
+    marks = ctypes.CDLL(spec["marks"])
+    check: list[tuple[Any, ...]] = []
+    iterations(spec, 0, spec["warm_up"], check)
+    gc.collect()
+    marks.bench_start()
+    iterations(spec, spec["warm_up"], spec["window"], check)
+    marks.bench_stop()
+    for n, (step, status, body) in enumerate(check):
+        if status != step["status"] or not body.startswith(step["body"].encode()):
+            raise RuntimeError(
+                f"response {n}: {step['method']} {step['path']} answered {status} {body[:200]!r}, "
+                f"not {step['status']} {step['body']!r}"
+            )
+    return {"iterations": spec["window"], "checked": len(check)}
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--count"]:
+        spec = sys.argv[2]
+        if spec.startswith("@"):
+            spec = open(spec[1:]).read()  # noqa: SIM115 (tiny file, read once)
+        print(json.dumps(count(json.loads(spec))))
+        return
     for line in sys.stdin:
         command = json.loads(line)
         elapsed, cpu, status, body = run(

@@ -15,11 +15,16 @@ class DjangoStSsrConfig(AppConfig):
     init_error: ImproperlyConfigured | None = None
 
     def ready(self) -> None:
+        from django.core.signals import setting_changed
+
         from . import checks  # noqa: F401  (registers the system checks)
 
         if apps.is_installed("django.contrib.auth"):
             from . import auth  # noqa: F401  (connects its user_logged_out receiver)
         from .init import init_supertokens
+        from .verify import apply_core_timeout
+
+        setting_changed.connect(apply_core_timeout, dispatch_uid="django_st_ssr.core_timeout")
 
         try:
             init_supertokens()

@@ -470,7 +470,7 @@ def check_refresh_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                 str(exc),
                 hint='"server" (the default) refreshes pages on the server; "page" uses the '
                 "JavaScript refresh page.",
-                id="django_st_ssr.E008",
+                id="django_st_ssr.E010",
             )
         ]
     return []

@@ -1,8 +1,11 @@
 """The one accessor over ``settings.SUPERTOKENS``.
 
-Every value is read at use time, so ``override_settings(SUPERTOKENS=...)`` just works. Defaults live
-here and nowhere else. Bad values raise ``ImproperlyConfigured`` naming the key; ``checks.py`` turns
-the same errors into system-check messages.
+Defaults live here and nowhere else. A value is looked up once and then kept (a read on every
+request is an attribute access, not a validation of the whole dict); Django's ``setting_changed``
+signal, which ``override_settings`` and pytest-django's ``settings`` fixture send, forgets them
+all, so ``override_settings(SUPERTOKENS=...)`` just works. (Like Django's own settings, the dict is
+not meant to change at run time otherwise.) Bad values raise ``ImproperlyConfigured`` naming the
+key; ``checks.py`` turns the same errors into system-check messages.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
 
 SETTING_NAME = "SUPERTOKENS"
 
@@ -71,8 +75,26 @@ SESSION_DEFAULTS: dict[str, Any] = {
 }
 
 
+# The last dict that passed validation. Reads compare identity only: validating the whole dict
+# on every read cost more than some of the requests that read it.
+_validated: Mapping[str, Any] | None = None
+
+
+def _forget(*, setting: str, **_kwargs: Any) -> None:
+    global _validated
+    if setting == SETTING_NAME:
+        _validated = None
+        vars(app_settings).clear()
+
+
+setting_changed.connect(_forget)
+
+
 def _setting() -> Mapping[str, Any]:
+    global _validated
     value = getattr(settings, SETTING_NAME, None)
+    if value is _validated and _validated is not None:
+        return _validated
     if value is None:
         raise ImproperlyConfigured(f"settings.{SETTING_NAME} is missing.")
     if not isinstance(value, Mapping):
@@ -82,6 +104,7 @@ def _setting() -> Mapping[str, Any]:
         raise ImproperlyConfigured(
             f"settings.{SETTING_NAME} has unknown key(s): {', '.join(sorted(unknown))}."
         )
+    _validated = value
     return value
 
 
@@ -89,11 +112,13 @@ class Settings:
     """Attribute access to the effective values: ``app_settings.CONNECTION_URI``."""
 
     def __getattr__(self, name: str) -> Any:
+        # Only called for a name not read since the last setting_changed.
         if name not in DEFAULTS:
             raise AttributeError(name)
         value = _setting().get(name, DEFAULTS[name])
         if value is REQUIRED:
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}[{name!r}] is required.")
+        self.__dict__[name] = value
         return value
 
     @property

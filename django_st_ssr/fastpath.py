@@ -1,12 +1,19 @@
-"""A local verifier in front of supertokens-python's ``get_session`` that only ever accepts.
+"""A local verifier in front of supertokens-python's ``get_session``.
 
 ``get_session(request, ...)`` returns the ``SessionContainer`` the SDK would have returned, or
 ``None`` meaning "not decided here: ask the SDK". It decides only the common case (one
 ``sAccessToken`` cookie, a v3+ token whose kid is in the SDK's own fresh JWKS cache, no anti-CSRF
 token to compare, no ``check_database``, no claim validators, the stock recipe implementation) and
 takes every step with the SDK's own functions, in the SDK's order, so an accept here is an accept
-there. Anything else, including every rejection, is left to the SDK, which then also produces the
-error and the cookies to clear.
+there.
+
+``decide(request, ...)`` also names the two rejections whose SDK answer is certain before any
+signature is checked, so the SDK need not be asked: ``EXPIRED`` (under the same conditions, an
+``exp`` already in the past: whatever else is wrong with the token, the SDK raises
+``TryRefreshTokenError`` with nothing queued on the response) and ``NO_TOKEN`` (no access token
+anywhere the SDK looks: ``UnauthorisedError(clear_tokens=False)``, or no session when it is
+optional). Every other rejection is left to the SDK, which then also produces the error and the
+cookies to clear.
 
 The speed comes from skipping the SDK's per-call event-loop round trip and from a small
 per-process cache of successful signature checks keyed by the whole token. A cached result is
@@ -22,6 +29,7 @@ import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import unquote
 
 import jwt
 from supertokens_python.framework.django.django_request import DjangoRequest
@@ -35,7 +43,6 @@ from supertokens_python.recipe.session.access_token import (
 from supertokens_python.recipe.session.constants import ANTI_CSRF_HEADER_KEY
 from supertokens_python.recipe.session.cookie_and_header import (
     build_front_token,
-    get_token,
     has_multiple_cookies_for_token_type,
 )
 from supertokens_python.recipe.session.interfaces import ReqResInfo
@@ -59,6 +66,10 @@ if TYPE_CHECKING:
 # Enough for every live session of a busy worker; the oldest entry goes first.
 MAX_ENTRIES = 10_000
 
+# What decide() answers besides a session (and None, "ask the SDK").
+EXPIRED = "expired"
+NO_TOKEN = "no_token"
+
 ACCESS_COOKIE = "sAccessToken"
 LEGACY_COOKIE = "sIdRefreshToken"
 # RecipeImplementation methods on the accept path; a user override of any of them means the
@@ -73,6 +84,7 @@ class _Verified(NamedTuple):
     expires: int  # int(exp): PyJWT rejects from this second on
     expiry_ms: float  # the SDK's own expiry check, and the session's expiry
     payload_json: str
+    payload: dict[str, Any] | None  # set when every value is immutable: a shallow copy will do
     session_handle: str | None
     user_id: str | None
     recipe_user_id: str | None
@@ -91,8 +103,7 @@ def clear_cache() -> None:
 
 
 def _overridden(impl: RecipeImplementation) -> bool:
-    own = vars(impl)
-    return any(name in own for name in _ACCEPT_PATH_METHODS)
+    return not vars(impl).keys().isdisjoint(_ACCEPT_PATH_METHODS)
 
 
 def _remember(token: str, entry: _Verified) -> None:
@@ -131,22 +142,24 @@ def _no_claims_to_check(recipe: Any, session: Any, override: Any, user_context: 
     return not validators
 
 
-def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
+def _expired(info: Any) -> bool:
+    """The SDK's answer is certainly "try refresh": its expiry check fails whatever else does.
+
+    Only asked of a v3+ token whose kid is in the SDK's fresh key set, so the SDK fetches
+    nothing (and cannot meet a core outage) before it fails; any failure there is try-refresh.
+    """
+    exp = info.payload.get("exp")
+    return type(exp) in (int, float) and exp * 1000 < get_timestamp_ms()
+
+
+def _verify(info: Any, matching: Any, keys: Any, impl: Any) -> _Verified | None:
     """The SDK's checks for a v3+ token against a fresh key set; None if any of them fails."""
 
     try:
-        info = parse_jwt_without_signature_verification(token)
-        validate_access_token_structure(info.payload, info.version)
-        if info.version < 3 or info.kid is None or info.parsed_header is None:
-            return None
-        dynamic_key = info.kid.startswith("d-")
-        matching = [key for key in keys.keys if key.key_id == info.kid]
-        if not matching:
-            return None
         # The same call, arguments and options as access_token.get_info_from_access_token.
         payload = jwt.decode(
             info.raw_token_string,
-            matching[0].key,
+            matching.key,
             algorithms=[info.parsed_header["alg"]],
             options={"verify_signature": True, "verify_exp": True},
         )
@@ -163,6 +176,8 @@ def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
         if "nbf" in payload:
             not_before = max(not_before, int(payload["nbf"]))
         payload_json = utf_base64decode(info.raw_payload, True)
+        parsed = json.loads(payload_json)
+        flat = all(type(value) in _IMMUTABLE for value in parsed.values())
         return _Verified(
             keys=keys,
             impl=impl,
@@ -170,16 +185,21 @@ def _verify(token: str, keys: Any, impl: Any) -> _Verified | None:
             expires=int(payload["exp"]),
             expiry_ms=expiry_ms,
             payload_json=payload_json,
+            payload=parsed if flat else None,
             session_handle=sanitize_string(payload.get("sessionHandle")),
             user_id=user_id,
             recipe_user_id=sanitize_string(payload.get("rsub", user_id)),
             tenant_id=tenant_id,
-            dynamic_key=dynamic_key,
-            front_token=build_front_token(user_id, expiry_ms, json.loads(payload_json)),  # type: ignore[arg-type]
+            dynamic_key=info.kid.startswith("d-"),
+            front_token=build_front_token(user_id, expiry_ms, parsed),  # type: ignore[arg-type]
         )
     except Exception:
         # The SDK turns every failure here into an error; it gets to say which.
         return None
+
+
+# JSON values a view cannot change in place: a payload made only of them is copied shallowly.
+_IMMUTABLE = (str, int, float, bool, type(None))
 
 
 def get_session(
@@ -192,18 +212,32 @@ def get_session(
 ) -> SessionContainer | None:
     """The session the SDK's ``get_session`` would return for ``request``, or None if undecided.
 
-    Takes the SDK's keyword arguments. ``session_required`` changes nothing here: only a request
-    carrying a session can be decided. On success the session is attached to the request as the
+    Takes the SDK's keyword arguments. On success the session is attached to the request as the
     SDK does (``request.supertokens``).
     """
-    if check_database:
-        return None
-    if ACCESS_COOKIE not in request.COOKIES:
-        return None
+    decided = decide(
+        request,
+        session_required=session_required,
+        anti_csrf_check=anti_csrf_check,
+        check_database=check_database,
+        override_global_claim_validators=override_global_claim_validators,
+    )
+    return None if decided is None or isinstance(decided, str) else decided
 
-    keys = jwks.cached_keys
-    if keys is None or not keys.is_fresh():
-        return None
+
+def decide(
+    request: HttpRequest,
+    *,
+    session_required: bool | None = None,
+    anti_csrf_check: bool | None = None,
+    check_database: bool | None = None,
+    override_global_claim_validators: Any = None,
+) -> SessionContainer | str | None:
+    """``get_session``'s answer, or ``EXPIRED`` / ``NO_TOKEN`` where the SDK's error is certain.
+
+    ``NO_TOKEN`` means the SDK returns None when ``session_required`` is False, and raises
+    ``UnauthorisedError(clear_tokens=False)`` otherwise.
+    """
     try:
         recipe = SessionRecipe.get_instance()
     except Exception:
@@ -212,14 +246,29 @@ def get_session(
     # A subclass or an instance override may change any step: only the stock class is known.
     if type(impl) is not RecipeImplementation or _overridden(impl):
         return None
+    # The SDK prefers a valid bearer token to the cookie (it reads both of these keys), and
+    # treats a legacy cookie as "refresh first".
+    if "HTTP_AUTHORIZATION" in request.META or "AUTHORIZATION" in request.META:
+        return None
+    cookies = request.COOKIES
+    if LEGACY_COOKIE in cookies:
+        return None
+    value = cookies.get(ACCESS_COOKIE)
+    if value is None:
+        # No token where the SDK looks: it decides this before anything else (and the anti-CSRF
+        # check is off without a token).
+        return NO_TOKEN
+    if check_database:
+        return None
+
+    keys = jwks.cached_keys
+    if keys is None or not keys.is_fresh():
+        return None
 
     wrapper = DjangoRequest(request)
-    # The SDK prefers a valid bearer token to the cookie, and treats these as "refresh first".
-    if wrapper.get_header("authorization") is not None:
+    if _has_duplicate_access_cookie(wrapper):
         return None
-    if wrapper.get_cookie(LEGACY_COOKIE) is not None or _has_duplicate_access_cookie(wrapper):
-        return None
-    token = get_token(wrapper, "access", "cookie")
+    token = unquote(value)  # what the SDK's get_token(request, "access", "cookie") returns
     if not token:
         return None
 
@@ -227,33 +276,54 @@ def get_session(
     user_context = set_request_in_user_context_if_not_defined(None, wrapper)
     if config.get_token_transfer_method(wrapper, False, user_context) not in ("any", "cookie"):
         return None
-    mode = config.anti_csrf_function_or_string
-    if callable(mode):
-        mode = mode(wrapper, user_context)
     do_anti_csrf_check = anti_csrf_check
     if do_anti_csrf_check is None:
         do_anti_csrf_check = normalise_http_method(wrapper.method()) != "get"
-    # NONE never checks; VIA_CUSTOM_HEADER only wants some rid header; VIA_TOKEN compares the
-    # anti-csrf header with the token, which is left to the SDK.
-    if do_anti_csrf_check and not (
-        mode == "NONE" or (mode == "VIA_CUSTOM_HEADER" and get_rid_from_header(wrapper) is not None)
-    ):
-        return None
+    if do_anti_csrf_check:
+        mode = config.anti_csrf_function_or_string
+        if callable(mode):
+            mode = mode(wrapper, user_context)
+        # NONE never checks; VIA_CUSTOM_HEADER only wants some rid header; VIA_TOKEN compares
+        # the anti-csrf header with the token, which is left to the SDK.
+        if not (
+            mode == "NONE"
+            or (mode == "VIA_CUSTOM_HEADER" and get_rid_from_header(wrapper) is not None)
+        ):
+            return None
 
     entry = _cache.get(token)
     if entry is None or entry.keys is not keys or entry.impl is not impl:
-        entry = _verify(token, keys, impl)
-        if entry is None:
+        try:
+            info = parse_jwt_without_signature_verification(token)
+            validate_access_token_structure(info.payload, info.version)
+        except Exception:
+            return None  # the SDK ignores such a token, and says which error that leads to
+        if info.version < 3 or info.kid is None or info.parsed_header is None:
             return None
+        matching = [key for key in keys.keys if key.key_id == info.kid]
+        if not matching:
+            return None
+        if _expired(info):
+            return EXPIRED
+        verified = _verify(info, matching[0], keys, impl)
+        if verified is None:
+            return None
+        entry = verified
         _remember(token, entry)
     now = time.time()
-    # PyJWT's iat/nbf/exp rules and the SDK's millisecond expiry check, at this very second.
-    if not (entry.not_before <= now < entry.expires) or entry.expiry_ms < int(now * 1000):
+    # PyJWT's iat/nbf rules, at this very second; a token not yet valid is the SDK's to judge.
+    if now < entry.not_before:
         return None
+    # PyJWT's exp rule and the SDK's millisecond expiry check: past either, the SDK says
+    # "try refresh" (the signature is known good and the key still in its cache).
+    if now >= entry.expires or entry.expiry_ms < int(now * 1000):
+        return EXPIRED
     # The SDK's kid-prefix rule: a d- key only when dynamic signing keys are configured.
     if entry.dynamic_key != impl.config.use_dynamic_access_token_signing_key:
         return None
 
+    # A payload of plain values needs only a shallow copy to be the view's own.
+    payload = dict(entry.payload) if entry.payload is not None else json.loads(entry.payload_json)
     session = Session(
         impl,
         impl.config,
@@ -264,7 +334,7 @@ def get_session(
         entry.session_handle,  # type: ignore[arg-type]
         entry.user_id,  # type: ignore[arg-type]
         RecipeUserId(entry.recipe_user_id),  # type: ignore[arg-type]
-        json.loads(entry.payload_json),
+        payload,
         None,
         False,
         entry.tenant_id,  # type: ignore[arg-type]

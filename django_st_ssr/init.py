@@ -115,3 +115,6 @@ def init_supertokens(init: Callable[..., Any] | None = None) -> None:
         except Exception as exc:  # the SDK raises bare Exceptions for bad app info
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}: {exc}") from exc
         _initialised = True
+    from .verify import apply_core_timeout
+
+    apply_core_timeout()

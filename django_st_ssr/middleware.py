@@ -6,17 +6,19 @@ import json
 import weakref
 from collections.abc import Awaitable
 from contextvars import ContextVar
+from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 
-from . import appinfo, responses
+from . import appinfo, responses, sdkerrors
 from .conf import app_settings
 from .domains import note_request_origin
 from .verify import (
@@ -65,16 +67,16 @@ def _remember(request: HttpRequest, result: Verification) -> SessionContainer | 
 
 
 def get_session(request: HttpRequest) -> SessionContainer | None:
-    cached = getattr(request, "_st_session", _UNSET)
+    cached = vars(request).get("_st_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     return _remember(request, verify_request(request, **_lazy_kwargs(request)))
 
 
 async def aget_session(request: HttpRequest) -> SessionContainer | None:
-    cached = getattr(request, "_st_session", _UNSET)
+    cached = vars(request).get("_st_session", _UNSET)
     if cached is not _UNSET:
-        return cached  # type: ignore[return-value]
+        return cached  # type: ignore[no-any-return]
     return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
 
 
@@ -110,13 +112,27 @@ async def aget_user(request: HttpRequest) -> Any:
     return cached
 
 
-def _auth_configured() -> bool:
-    """True when AUTHENTICATION_BACKENDS names a SuperTokens backend."""
-    if not apps.is_installed("django.contrib.auth"):
-        return False
-    from .auth import session_backends
+_auth_answer: tuple[object, bool] = (object(), False)
 
-    return bool(session_backends())
+
+def _auth_configured() -> bool:
+    """True when AUTHENTICATION_BACKENDS names a SuperTokens backend.
+
+    Asked on every request: the answer is kept for the setting's current value (a new value,
+    e.g. under override_settings, is a new object).
+    """
+    global _auth_answer
+    backends = settings.AUTHENTICATION_BACKENDS
+    seen, answer = _auth_answer
+    if seen is backends:
+        return answer
+    answer = apps.is_installed("django.contrib.auth")
+    if answer:
+        from .auth import session_backends
+
+        answer = bool(session_backends())
+    _auth_answer = (backends, answer)
+    return answer
 
 
 # The request being answered, weakly: SDK calls made by a view without passing the request (e.g.
@@ -130,25 +146,30 @@ current_request: ContextVar[weakref.ref[HttpRequest] | None] = ContextVar(
 def _signed_in_or_out(request: HttpRequest) -> bool:
     """This request created or revoked a session (an SDK API, or a view calling the SDK), and
     Django's auth should hear of it."""
-    marked = hasattr(request, "_st_signed_in") or hasattr(request, "_st_signed_out")
+    attributes = vars(request)
+    marked = "_st_signed_in" in attributes or "_st_signed_out" in attributes
     return marked and _auth_configured()
 
 
-def _weakly(func: Callable[[HttpRequest], _T], request: HttpRequest) -> Callable[[], _T]:
-    """``func(request)`` later, holding the request weakly.
+def _call_alive(func: Callable[[HttpRequest], _T], ref: weakref.ReferenceType[HttpRequest]) -> _T:
+    """``func(request)`` for a request held weakly.
 
     A request -> lazy session -> request cycle would leave every request, protected or not, to
     the cyclic garbage collector; on a bare page that costs more than the middleware itself.
     """
-    ref = weakref.ref(request)
+    request = ref()
+    if request is None:
+        raise RuntimeError("request.st_session was used after its request ended.")
+    return func(request)
 
-    def call() -> _T:
-        alive = ref()
-        if alive is None:
-            raise RuntimeError("request.st_session was used after its request ended.")
-        return func(alive)
 
-    return call
+class _LazySession(SimpleLazyObject):
+    """``request.st_session``: verified on first use. Made for every request, so made cheaply."""
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        # SimpleLazyObject's own __init__ sets both through LazyObject.__setattr__.
+        self.__dict__["_setupfunc"] = func
+        self.__dict__["_wrapped"] = empty
 
 
 class SuperTokensMiddleware:
@@ -205,8 +226,9 @@ class SuperTokensMiddleware:
         error = self.app_config.init_error  # type: ignore[attr-defined]
         if error is not None:
             raise error
-        request.st_session = SimpleLazyObject(_weakly(get_session, request))  # type: ignore[attr-defined]
-        request.ast_session = _weakly(aget_session, request)  # type: ignore[attr-defined]
+        ref = weakref.ref(request)
+        request.st_session = _LazySession(partial(_call_alive, get_session, ref))  # type: ignore[attr-defined]
+        request.ast_session = partial(_call_alive, aget_session, ref)  # type: ignore[attr-defined]
         note_request_origin(request)
         if _auth_configured():
             # Replaces what AuthenticationMiddleware (listed before us) set, keeping it as the
@@ -214,9 +236,9 @@ class SuperTokensMiddleware:
             if hasattr(request, "user"):
                 request._django_user = request.user  # type: ignore[attr-defined]
                 request._django_auser = request.auser  # type: ignore[attr-defined]
-            request.user = SimpleLazyObject(_weakly(get_user, request))  # type: ignore[assignment]
-            current_request.set(weakref.ref(request))
-            request.auser = _weakly(aget_user, request)
+            request.user = SimpleLazyObject(partial(_call_alive, get_user, ref))  # type: ignore[assignment]
+            request.auser = partial(_call_alive, aget_user, ref)
+            current_request.set(ref)
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string test on whole path segments (/auth and /auth/..., never /authors), so
@@ -250,10 +272,15 @@ class SuperTokensMiddleware:
 
     def _write_session(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         """Apply what the SDK queued on the session (new cookies, front-token, clearing)."""
-        if hasattr(request, "_st_session"):
+        # The request's own attributes, read without the AttributeError a missing one costs.
+        attributes = vars(request)
+        if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
-            patch_vary_headers(response, ("Cookie",))
-        session = getattr(request, "supertokens", None)
+            if response.has_header("Vary"):
+                patch_vary_headers(response, ("Cookie",))
+            else:
+                response.headers["Vary"] = "Cookie"  # what patch_vary_headers writes, for less
+        session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):
             return response
@@ -279,7 +306,7 @@ def _refresh_instead_of_sign_in(
     redirect_to_login (a redirect carrying this page as "next") or with 403. For a visitor
     whose token merely expired, that would be a needless trip to the sign-in page.
     """
-    if getattr(request, "_st_outcome", None) is not Outcome.TRY_REFRESH:
+    if vars(request).get("_st_outcome") is not Outcome.TRY_REFRESH:
         return response
     user = getattr(request, "_st_user", None)
     if user is None or user.is_authenticated:
@@ -387,6 +414,7 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
 
     from . import refresh
 
+    # Before the SDK's matching: its refresh API is POST-only, this GET (or relayed form) is ours.
     if refresh.is_refresh_navigation(request):
         return await refresh.answer_refresh_navigation(request)
     st = Supertokens.get_instance()
@@ -416,19 +444,15 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     return result.response  # type: ignore[no-any-return,attr-defined]
 
 
-# The SDK refuses a refresh carrying two session cookies of one name (left behind when
-# cookie_domain changed) with a bare Exception, i.e. a 500, unless SESSION["older_cookie_domain"]
-# tells it which one to clear. It is the browser's state, not a server fault: answer 400.
-_DUPLICATE_COOKIES = "The request contains multiple session cookies"
-
-
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
         log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
-    if type(exc) is Exception and str(exc).startswith(_DUPLICATE_COOKIES):
+    # A refresh carrying two session cookies of one name (left behind when cookie_domain
+    # changed) is the browser's state, not a server fault: 400, not the SDK's 500.
+    if sdkerrors.is_duplicate_cookies(exc):
         logger.warning(
             "A refresh carried duplicate SuperTokens session cookies (cookie_domain changed?); "
             "set SUPERTOKENS['SESSION']['older_cookie_domain'] so the SDK can clear the old ones."

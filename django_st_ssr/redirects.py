@@ -6,11 +6,15 @@ import hashlib
 import time
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from django.core import signing
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponseBase, QueryDict
 from django.shortcuts import resolve_url
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 
 from . import appinfo
 from .conf import app_settings
@@ -58,21 +62,63 @@ def safe_target_or_fallback(request: HttpRequest, url: str | None) -> str:
     return safe_target(request, url) or FALLBACK_TARGET
 
 
+def this_page(request: HttpRequest) -> str:
+    """A link back to the page of ``request`` that a browser reads as this site.
+
+    The path is the visitor's to choose (a catch-all route): ``//evil.example/x`` as a link is
+    another site. Such a path is given as the absolute URL of this host instead.
+    """
+    return safe_target(request, request.get_full_path()) or safe_target_or_fallback(
+        request, request.build_absolute_uri()
+    )
+
+
 def add_query(url: str, **params: str) -> str:
     """``url`` with ``params`` added to its query string (like Django's redirect_to_login)."""
     base, _, query = url.partition("?")
+    if not query:
+        # What QueryDict(mutable=True) and urlencode(safe="/") below produce, without them.
+        pairs = (
+            f"{quote(key, safe='/')}={quote(value, safe='/')}" for key, value in params.items()
+        )
+        return f"{base}?{'&'.join(pairs)}"
     querystring = QueryDict(query, mutable=True)
     for key, value in params.items():
         querystring[key] = value
     return f"{base}?{querystring.urlencode(safe='/')}"
 
 
+# resolve_url() reverses a URL name (and tries to, and fails for, a path or URL): 150-190k
+# instructions on every redirect to the refresh page. Its answers are kept per URL conf, script
+# prefix and language (what a reverse depends on), and forgotten when any setting changes.
+_resolved: dict[tuple[object, ...], str] = {}
+_MAX_RESOLVED = 256
+
+
+def _forget_resolved(**_kwargs: object) -> None:
+    _resolved.clear()
+
+
+setting_changed.connect(_forget_resolved)
+
+
+def _resolve(to: str) -> str:
+    key = (to, get_urlconf(), get_script_prefix(), get_language())
+    url = _resolved.get(key)
+    if url is None:
+        url = str(resolve_url(to))
+        if len(_resolved) >= _MAX_RESOLVED:
+            _resolved.clear()
+        _resolved[key] = url
+    return url
+
+
 def refresh_url(override: str | None = None) -> str:
-    return str(resolve_url(override or app_settings.REFRESH_URL))
+    return _resolve(override or app_settings.REFRESH_URL)
 
 
 def login_url(override: str | None = None) -> str:
-    return str(resolve_url(override or app_settings.login_url))
+    return _resolve(override or app_settings.login_url)
 
 
 def sign_refresh_context(target: str, *, login_url: str | None, field: str) -> str:
@@ -96,15 +142,15 @@ def _refresh_context(request: HttpRequest) -> tuple[str, str | None]:
     return field, str(login) if login else None
 
 
-def _on_website(url: str, host: str) -> str:
-    """A path made absolute on the website when this host is not the website (split hosts)."""
-    app_info = app_settings.APP_INFO
-    website = appinfo.origin_of(app_info.get("website_domain") or app_info.get("origin"))
-    if not url.startswith("/") or url.startswith("//") or website is None:
+def _on_website(url: str, request: HttpRequest) -> str:
+    """A path made absolute on the website when this request reached another host (the API)."""
+    if not url.startswith("/") or url.startswith("//"):
         return url
-    if appinfo.host_of(website) == host.lower():
+    websites = sorted(appinfo.website_origins(request))
+    here = appinfo.origin_of(f"{request.scheme}://{request.get_host()}")
+    if not websites or here in websites:
         return url
-    return f"{website}{url}"
+    return websites[0] + url
 
 
 def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> tuple[str, str]:
@@ -118,8 +164,7 @@ def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> t
     target = safe_target_or_fallback(request, request.GET.get(field))
     login = signed_login or login_url()
     if on_website:
-        host = request.get_host()
-        target, login = _on_website(target, host), _on_website(login, host)
+        target, login = _on_website(target, request), _on_website(login, request)
     return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 
@@ -144,6 +189,8 @@ def _page_tag(request: HttpRequest) -> str:
 def _read_attempts(request: HttpRequest) -> tuple[int, int]:
     """(count, first attempt) of this page's current window; (0, now) when there is none."""
     now = int(time.time())
+    if LOOP_COOKIE_NAME not in request.COOKIES:
+        return 0, now  # the common case, without the KeyError get_signed_cookie raises
     try:
         value = request.get_signed_cookie(
             LOOP_COOKIE_NAME, salt=_LOOP_SALT, max_age=app_settings.REFRESH_WINDOW

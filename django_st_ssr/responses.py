@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from typing import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
 from . import redirects
 from .conf import app_settings
@@ -48,12 +55,14 @@ def _wants_html(request: HttpRequest, *, default: bool = True) -> bool:
 
     ``default``: the answer when nothing says either way (no Sec-Fetch-Mode, no Accept).
     """
-    mode = request.headers.get("Sec-Fetch-Mode")
+    # META, not request.headers: building that mapping cost more than the rest of this test.
+    meta = request.META
+    mode = meta.get("HTTP_SEC_FETCH_MODE")
     if mode:
-        return mode == "navigate"
-    if request.headers.get("X-Requested-With") or request.headers.get("HX-Request"):
+        return bool(mode == "navigate")
+    if meta.get("HTTP_X_REQUESTED_WITH") or meta.get("HTTP_HX_REQUEST"):
         return False
-    accept = request.headers.get("Accept", "")
+    accept = meta.get("HTTP_ACCEPT", "")
     json_quality = _accept_quality(accept, lambda m: m == "application/json" or m.endswith("+json"))
     html_quality = _accept_quality(accept, lambda m: m in _HTML_TYPES)
     if not json_quality and not html_quality:
@@ -92,7 +101,37 @@ def reject(
         )
     apply_sdk_mutators(request, result, response)
     # Answers about one browser's session: no cache may keep or share them.
-    add_never_cache_headers(response)
+    never_cache(response)
+    return response
+
+
+# What add_never_cache_headers() writes on a response without caching headers.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def never_cache(response: HttpResponseBase) -> None:
+    """``add_never_cache_headers(response)``, written directly when there is nothing to merge."""
+    if response.has_header("Cache-Control") or response.has_header("Expires"):
+        add_never_cache_headers(response)
+        return
+    response.headers["Expires"] = http_date()
+    response.headers["Cache-Control"] = NEVER_CACHE
+
+
+def accepted(
+    request: HttpRequest, result: Verification, response: HttpResponseBase
+) -> HttpResponseBase:
+    """The view's own response to a verified request (or to an optional page's visitor).
+
+    Its content depends on who asks, so no cache may share it: ``private`` keeps shared caches
+    and Django's own (``cache_page`` in front of the decorator, the site-wide cache middleware,
+    which skip private responses) from storing it, and ``Vary: Cookie`` is there before any of
+    them looks.
+    """
+    if result.session is not None:
+        redirects.forget_refresh_attempts(request, response)
+    patch_cache_control(response, private=True)
+    patch_vary_headers(response, ("Cookie",))
     return response
 
 
@@ -111,7 +150,7 @@ def cross_site_refused() -> HttpResponseBase:
     The answer of the /auth guard and of protected views no Django CSRF check has seen.
     """
     response = JsonResponse({"message": "cross-site request refused"}, status=403)
-    add_never_cache_headers(response)
+    never_cache(response)
     return response
 
 
@@ -138,8 +177,11 @@ def refresh_required(
         response: HttpResponseBase = JsonResponse({"message": "try refresh token"}, status=401)
         response[REFRESH_URL_HEADER] = destination
         return response
+    # HttpResponseRedirect, not redirect(): that first tries (and fails) to reverse the URL.
     if redirects.loop_detected(request):
-        response = redirect(redirects.loop_error_url(redirects.refresh_url(refresh_url)))
+        response = HttpResponseRedirect(
+            redirects.loop_error_url(redirects.refresh_url(refresh_url))
+        )
         redirects.forget_refresh_attempts(request, response)
         return response
     if server:
@@ -163,11 +205,11 @@ def refresh_required(
         )
     location = redirects.add_query(destination, **params)
     if navigation:
-        response = redirect(location)
+        response = HttpResponseRedirect(location)
     elif server and refresh.on_api_origin(request):
         # 307: the browser sends the same POST, body and all, to the refresh and back again;
         # Django's CSRF check then runs on the final POST as on any other.
-        response = redirect(location)
+        response = HttpResponseRedirect(location)
         response.status_code = 307
     else:
         # Through another origin the final POST would carry "Origin: null" (Django's CSRF
@@ -182,15 +224,12 @@ def form_resubmission(request: HttpRequest, *, login_url: str | None = None) -> 
     from .views import refresh_page_context
 
     fields = [(name, value) for name, values in request.POST.lists() for value in values]
+    # The form is sent again to this page: never to a path a browser reads as another site.
+    page = redirects.this_page(request)
     context = refresh_page_context(
-        request,
-        target=request.get_full_path(),
-        login_url=redirects.login_url(login_url),
-        resubmit=True,
+        request, target=page, login_url=redirects.login_url(login_url), resubmit=True
     )
-    context.update(
-        {"fields": fields, "had_files": bool(request.FILES), "retry_url": request.get_full_path()}
-    )
+    context.update({"fields": fields, "had_files": bool(request.FILES), "retry_url": page})
     return render(request, "django_st_ssr/form_resubmit.html", context, status=401)
 
 
@@ -225,7 +264,7 @@ def core_unavailable(request: HttpRequest) -> HttpResponseBase:
         response = render(
             request,
             "django_st_ssr/core_unavailable.html",
-            {"retry_url": request.get_full_path()},
+            {"retry_url": redirects.this_page(request)},
             status=503,
         )
     else:

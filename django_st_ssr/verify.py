@@ -11,13 +11,13 @@ import asyncio
 import enum
 import logging
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar, Union
 
 from asgiref.sync import sync_to_async
-from django.core.exceptions import SynchronousOnlyOperation
+from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from django.http import HttpRequest
 
+from . import fastpath, sdkerrors
 from .conf import app_settings
 
 if TYPE_CHECKING:
@@ -41,12 +41,6 @@ ClaimValidators = Union[
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
-_CORE_DOWN_MESSAGES = (
-    "No SuperTokens core available to query",
-    "SuperTokens core threw an error",
-)
-_API_KEY_REJECTED = " with status code: 401 "
-
 
 class Outcome(enum.Enum):
     SESSION = "session"
@@ -56,9 +50,8 @@ class Outcome(enum.Enum):
     CORE_UNAVAILABLE = "core_unavailable"
 
 
-@dataclass(frozen=True)
-class Verification:
-    """What verifying one request found.
+class Verification(NamedTuple):
+    """What verifying one request found (immutable; a tuple, cheap to make on every request).
 
     ``session`` is set for SESSION (None when the session was optional and absent).
     ``clear_tokens`` is the SDK's verdict on UNAUTHORISED; ``claim_ids`` names the failing
@@ -98,30 +91,41 @@ def _claim_override(validators: ClaimValidators) -> Callable[..., Any] | None:
     return lambda _globals, _session, _user_context: chosen
 
 
+# The SDK's answers that fastpath.decide() knows for certain: nothing is queued on the response
+# by either error (the SDK's own exceptions start with no response mutators).
+_EXPIRED = Verification(Outcome.TRY_REFRESH)
+_NO_TOKEN = Verification(Outcome.UNAUTHORISED, clear_tokens=False)
+_NO_SESSION = Verification(Outcome.SESSION)
+
+
 def _fast_path(
     request: HttpRequest,
+    session_required: bool,
     check_database: bool,
     validators: ClaimValidators,
     anti_csrf_check: bool | None,
 ) -> Verification | None:
     """A local verification that needs no SDK call (see ``fastpath.py``).
 
-    It may only ever *accept* a request (return a SESSION outcome); anything it cannot decide
-    returns None and goes to the SDK below.
+    It accepts exactly as the SDK would, and rejects only where the SDK's answer is certain (an
+    expired token, no token at all); anything it cannot decide returns None and goes to the SDK.
     """
-    from . import fastpath
-
-    session = fastpath.get_session(
+    decided = fastpath.decide(
         request,
+        session_required=session_required,
         anti_csrf_check=anti_csrf_check,
         check_database=check_database,
         override_global_claim_validators=_claim_override(validators),
     )
-    if session is None:
+    if decided is None:
         return None
+    if isinstance(decided, str):
+        if decided == fastpath.EXPIRED:
+            return _EXPIRED
+        return _NO_TOKEN if session_required else _NO_SESSION
     if request.method in SAFE_METHODS:
-        guard_payload_writes(session)
-    return Verification(Outcome.SESSION, session=session)
+        guard_payload_writes(decided)
+    return Verification(Outcome.SESSION, session=decided)
 
 
 def verify_request(
@@ -133,21 +137,23 @@ def verify_request(
     anti_csrf_check: bool | None = None,
 ) -> Verification:
     """Verify the SuperTokens session of ``request`` (sync code only)."""
-    from supertokens_python.async_to_sync_wrapper import sync
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
+    if asyncio.events._get_running_loop() is not None:
         # The SDK's syncio helpers call run_until_complete, which fails inside a running loop.
         raise SynchronousOnlyOperation(
             "SuperTokens sessions cannot be verified synchronously inside an event loop: "
             "use 'await request.ast_session()' or averify_request() in async code."
         )
-    fast = _fast_path(request, check_database, override_global_claim_validators, anti_csrf_check)
+    fast = _fast_path(
+        request,
+        session_required,
+        check_database,
+        override_global_claim_validators,
+        anti_csrf_check,
+    )
     if fast is not None:
         return fast
+    from supertokens_python.async_to_sync_wrapper import sync
+
     return sync(
         _verify(
             request,
@@ -168,9 +174,13 @@ async def averify_request(
     anti_csrf_check: bool | None = None,
 ) -> Verification:
     """Verify the SuperTokens session of ``request`` (async code)."""
-    from . import fastpath
-
-    fast = _fast_path(request, check_database, override_global_claim_validators, anti_csrf_check)
+    fast = _fast_path(
+        request,
+        session_required,
+        check_database,
+        override_global_claim_validators,
+        anti_csrf_check,
+    )
     if fast is not None:
         return fast
     if fastpath.may_fetch_keys(request):
@@ -220,22 +230,38 @@ async def _verify(
 async def within_core_timeout(call: Awaitable[T]) -> T:
     """Await an SDK call, giving up after ``CORE_TIMEOUT`` seconds (asyncio.TimeoutError).
 
-    The SDK fetches signing keys with a blocking ``requests.get`` (10 s timeout) that no
-    cancellation can interrupt, so its own timeout is capped to the same bound first.
+    The SDK's blocking fetch of the signing keys, which no cancellation can interrupt, is capped
+    to the same bound by :func:`apply_core_timeout`, once, when the setting is read.
     """
-    from supertokens_python.recipe.session.jwks import JWKSConfig
-
-    _SDK_JWKS_TIMEOUT_MS.setdefault("ms", JWKSConfig["request_timeout"])
     timeout = app_settings.CORE_TIMEOUT
     if not timeout:
-        JWKSConfig["request_timeout"] = _SDK_JWKS_TIMEOUT_MS["ms"]
         return await call
-    JWKSConfig["request_timeout"] = max(1, int(float(timeout) * 1000))
     return await asyncio.wait_for(call, timeout)
 
 
-# The SDK's own JWKS timeout, restored when CORE_TIMEOUT is switched off (None).
+# The SDK's own JWKS timeout (10 s), restored when CORE_TIMEOUT is switched off (None).
 _SDK_JWKS_TIMEOUT_MS: dict[str, int] = {}
+
+
+def apply_core_timeout(**_signal: Any) -> None:
+    """Cap the SDK's JWKS fetch (a blocking ``requests.get``) to ``CORE_TIMEOUT``.
+
+    Called at start-up (``init_supertokens``) and when ``settings.SUPERTOKENS`` changes (the
+    ``setting_changed`` signal, e.g. ``override_settings``): never on a request.
+    """
+    if _signal.get("setting") not in (None, "SUPERTOKENS"):
+        return
+    from supertokens_python.recipe.session.jwks import JWKSConfig
+
+    _SDK_JWKS_TIMEOUT_MS.setdefault("ms", JWKSConfig["request_timeout"])
+    try:
+        timeout = app_settings.CORE_TIMEOUT
+    except ImproperlyConfigured:
+        return  # E001 reports it
+    if timeout:
+        JWKSConfig["request_timeout"] = max(1, int(float(timeout) * 1000))
+    else:
+        JWKSConfig["request_timeout"] = _SDK_JWKS_TIMEOUT_MS["ms"]
 
 
 def outcome_for_exception(exc: Exception) -> Verification:
@@ -282,7 +308,7 @@ def is_core_failure(exc: object) -> bool:
 
     if isinstance(exc, (asyncio.TimeoutError, httpx.HTTPError, requests.RequestException)):
         return True
-    return type(exc) is Exception and str(exc).startswith(_CORE_DOWN_MESSAGES)
+    return sdkerrors.core_down_phrase(exc) is not None
 
 
 def core_rejected_api_key(exc: object) -> bool:
@@ -290,7 +316,7 @@ def core_rejected_api_key(exc: object) -> bool:
 
     The SDK reports it like any core error ("... with status code: 401 and message: ...").
     """
-    return is_core_failure(exc) and _API_KEY_REJECTED in str(exc)
+    return sdkerrors.is_core_401(exc)
 
 
 def log_core_failure(exc: object) -> None:
@@ -302,25 +328,24 @@ def log_core_failure(exc: object) -> None:
         )
         return
     # Only the type and the SDK's fixed phrase: the rest may echo request data.
-    text = str(exc)
-    reason = next((m for m in _CORE_DOWN_MESSAGES if text.startswith(m)), "")
+    reason = sdkerrors.core_down_phrase(exc) or ""
     logger.warning("SuperTokens core unavailable: %s %s", type(exc).__name__, reason)
 
 
 def guard_payload_writes(session: SessionContainer) -> None:
     """Make payload updates on this session fail loudly.
 
-    A token changed while rendering a GET never reaches the frontend SDK's state (the response
-    is a page, not a fetch), so the SuperTokens guide forbids it. Every payload write of the SDK
-    (set_claim_value, fetch_and_set_claim, remove_claim and their sync_ twins) goes through
-    merge_into_access_token_payload, so shadowing it on this one instance is enough.
+    A token changed while rendering a GET/HEAD never reaches the frontend SDK's state (the
+    response is a page, not a fetch), so the SuperTokens guide forbids it. Every payload write of
+    the SDK (set_claim_value, fetch_and_set_claim, remove_claim and their sync_ twins) goes
+    through merge_into_access_token_payload, so shadowing it on this one instance is enough.
     """
+    session.merge_into_access_token_payload = _refuse_payload_write  # type: ignore[method-assign]
 
-    async def refuse(*_args: Any, **_kwargs: Any) -> None:
-        raise SessionWriteOnSafeRequest(
-            "The access-token payload must not change while rendering a GET/HEAD request: "
-            "the browser's SuperTokens state would not see the new token. Update it in a POST "
-            "view (or through the SDK's /auth APIs) instead."
-        )
 
-    session.merge_into_access_token_payload = refuse  # type: ignore[method-assign]
+async def _refuse_payload_write(*_args: Any, **_kwargs: Any) -> None:
+    raise SessionWriteOnSafeRequest(
+        "The access-token payload must not change while rendering a GET/HEAD request: "
+        "the browser's SuperTokens state would not see the new token. Update it in a POST "
+        "view (or through the SDK's /auth APIs) instead."
+    )

@@ -12,8 +12,18 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-do-not-use-in-production")
+# Defaults for `make demo` on your own machine only: DEBUG on (Django's technical error pages)
+# and a published SECRET_KEY (anyone could sign cookies for this site with it). With DEBUG off,
+# i.e. anywhere reachable by others, a SECRET_KEY of your own is required.
+DEMO_SECRET_KEY = "example-only-do-not-use-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=0 with the example's published SECRET_KEY: set DJANGO_SECRET_KEY."
+    )
 
 # The origin a browser uses to reach this site. supertokens-web-js on the refresh page calls the
 # refresh API on this origin, so it must be the exact scheme://host:port in the address bar.

@@ -442,3 +442,135 @@ def test_kid_prefix_rule_is_checked_on_every_use(
     assert_same(cookie_for(token), fast=True)  # now cached
     monkeypatch.setattr(session_config, "use_dynamic_access_token_signing_key", False)
     assert assert_same(cookie_for(token), fast=False) == ("try_refresh",)
+
+
+# -- rejections decided locally: only where the SDK's answer is certain ----------------------
+
+
+def decided(build: Callable[[], Any], **kwargs: Any) -> tuple[Any, ...]:
+    request = build()
+    result = fastpath.decide(request, **kwargs)
+    if result is None:
+        return ("undecided",)
+    if isinstance(result, str):
+        return (result,)
+    return describe(result, request)
+
+
+def sdk_error(build: Callable[[], Any], **kwargs: Any) -> Exception | None:
+    try:
+        get_session(build(), **kwargs)
+    except Exception as exc:
+        return exc
+    return None
+
+
+def assert_rejected_alike(build: Callable[[], Any], decision: str, **kwargs: Any) -> None:
+    """``decide`` names the rejection; the SDK rejects alike and queues nothing on the response."""
+    assert decided(build, **kwargs) == (decision,)
+    expected = {fastpath.EXPIRED: ("try_refresh",), fastpath.NO_TOKEN: ("unauthorised", False)}
+    if decision == fastpath.NO_TOKEN and kwargs.get("session_required") is False:
+        assert sdk_outcome(build, **kwargs) == ("none",)
+        return
+    assert sdk_outcome(build, **kwargs) == expected[decision]
+    error = sdk_error(build, **kwargs)
+    assert error is not None
+    assert error.response_mutators == []  # type: ignore[attr-defined]
+
+
+def test_no_token_is_decided_locally(new_session: Any) -> None:
+    assert_rejected_alike(lambda: make_request(), fastpath.NO_TOKEN)
+    assert_rejected_alike(lambda: make_request(), fastpath.NO_TOKEN, session_required=False)
+    assert_rejected_alike(lambda: make_request(), fastpath.NO_TOKEN, check_database=True)
+    assert_rejected_alike(lambda: make_request("post"), fastpath.NO_TOKEN)
+    token = new_session()["access"]
+    # Cookies that are not the access token, even one whose name decodes to it, are no token.
+    for cookie in ("a=1; b=2", f"%73AccessToken={token}", f"sRefreshToken={token}"):
+        assert_rejected_alike(lambda c=cookie: make_request(cookie=c), fastpath.NO_TOKEN)  # type: ignore[misc]
+    # A legacy cookie or any Authorization header: the SDK's to judge.
+    assert decided(lambda: make_request(cookie="sIdRefreshToken=x")) == ("undecided",)
+    assert sdk_outcome(lambda: make_request(cookie="sIdRefreshToken=x")) == ("try_refresh",)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert decided(lambda: make_request(**bearer)) == ("undecided",)
+
+
+def test_no_token_in_the_via_custom_header_mode(
+    monkeypatch: pytest.MonkeyPatch, session_config: Any
+) -> None:
+    # Without a token the SDK checks no anti-CSRF header, whatever the mode.
+    monkeypatch.setattr(session_config, "anti_csrf_function_or_string", "VIA_CUSTOM_HEADER")
+    assert_rejected_alike(lambda: make_request("post"), fastpath.NO_TOKEN)
+
+
+def test_garbage_and_overridden_recipes_stay_with_the_sdk(new_session: Any) -> None:
+    assert decided(cookie_for("not-a-jwt")) == ("undecided",)
+    impl = SessionRecipe.get_instance().recipe_implementation
+    original = impl.get_session
+
+    async def overridden(*args: Any, **kwargs: Any) -> Any:
+        return await original(*args, **kwargs)
+
+    vars(impl)["get_session"] = overridden
+    try:
+        assert decided(lambda: make_request()) == ("undecided",)
+    finally:
+        del vars(impl)["get_session"]
+
+
+@pytest.mark.emulator_only
+def test_expired_tokens_are_decided_locally(new_session: Any, emulator: Any) -> None:
+    expired = emulator.expired_access_token(new_session()["access"])
+    assert_rejected_alike(cookie_for(expired), fastpath.EXPIRED)
+    assert_rejected_alike(cookie_for(expired), fastpath.EXPIRED, session_required=False)
+    assert_rejected_alike(
+        lambda: make_request("post", cookie=f"sAccessToken={expired}"), fastpath.EXPIRED
+    )
+    # A bad signature changes nothing: the SDK's answer is "try refresh" either way.
+    flipped = expired[:-3] + ("AAA" if expired[-3:] != "AAA" else "BBB")
+    assert_rejected_alike(cookie_for(flipped), fastpath.EXPIRED)
+    # ... but the expired token is never cached as verified.
+    assert expired not in fastpath._cache
+    # check_database is the SDK's.
+    assert decided(cookie_for(expired), check_database=True) == ("undecided",)
+    assert sdk_outcome(cookie_for(expired), check_database=True) == ("try_refresh",)
+
+
+@pytest.mark.emulator_only
+@pytest.mark.parametrize(
+    "exp",
+    [
+        pytest.param(lambda now: now - 1, id="a-second-ago"),
+        pytest.param(lambda now: now - 0.5, id="float"),
+        pytest.param(lambda now: 0, id="zero"),
+    ],
+)
+def test_forged_expired_tokens(emulator: Any, exp: Callable[[float], float]) -> None:
+    now = time.time()
+    token = emulator_signed(emulator, fresh_claims(iat=int(now) - 60, exp=exp(now)))
+    assert_rejected_alike(cookie_for(token), fastpath.EXPIRED)
+
+
+@pytest.mark.emulator_only
+def test_expired_tokens_the_sdk_must_judge(emulator: Any, new_session: Any) -> None:
+    past = int(time.time()) - 10
+    # A string exp: the SDK refuses its structure (unauthorised), not its age.
+    as_text = emulator_signed(emulator, fresh_claims(iat=past - 60, exp=str(past)))
+    assert decided(cookie_for(as_text)) == ("undecided",)
+    # An unknown kid makes the SDK fetch keys first (where an outage would answer instead).
+    header, payload, _ = segments(new_session()["access"])
+    header["kid"] = f"d-{uuid.uuid4()}"
+    unknown = sign_with_own_key(header, {**payload, "exp": past})
+    assert decided(cookie_for(unknown)) == ("undecided",)
+    # A v2 token takes the SDK's legacy path.
+    v2 = emulator_signed(emulator, fresh_claims(iat=past - 60, exp=past), version="2")
+    assert decided(cookie_for(v2)) == ("undecided",)
+
+
+@pytest.mark.emulator_only
+def test_a_cached_token_is_rejected_locally_once_it_expires(emulator: Any) -> None:
+    now = int(time.time())
+    token = emulator_signed(emulator, fresh_claims(iat=now, exp=now + 2))
+    assert_same(cookie_for(token), fast=True)
+    assert token in fastpath._cache
+    time.sleep(max(0.0, now + 2 - time.time()) + 0.05)
+    assert_rejected_alike(cookie_for(token), fastpath.EXPIRED)
