@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
@@ -112,27 +113,28 @@ async def aget_user(request: HttpRequest) -> Any:
     return cached
 
 
-_auth_answer: tuple[object, bool] = (object(), False)
+# Whether AUTHENTICATION_BACKENDS names a SuperTokens backend: asked on every request, so kept
+# until a setting it depends on changes (override_settings sends setting_changed). Reading
+# settings.X per request costs more than this whole check (LazyObject.__getattribute__).
+_auth_wired: bool | None = None
 
 
 def _auth_configured() -> bool:
-    """True when AUTHENTICATION_BACKENDS names a SuperTokens backend.
+    global _auth_wired
+    if _auth_wired is None:
+        _auth_wired = apps.is_installed("django.contrib.auth")
+        if _auth_wired:
+            from .auth import session_backends
 
-    Asked on every request: the answer is kept for the setting's current value (a new value,
-    e.g. under override_settings, is a new object).
-    """
-    global _auth_answer
-    backends = settings.AUTHENTICATION_BACKENDS
-    seen, answer = _auth_answer
-    if seen is backends:
-        return answer
-    answer = apps.is_installed("django.contrib.auth")
-    if answer:
-        from .auth import session_backends
+            _auth_wired = bool(session_backends())
+    return _auth_wired
 
-        answer = bool(session_backends())
-    _auth_answer = (backends, answer)
-    return answer
+
+@receiver(setting_changed)
+def _forget_auth_wiring(setting: str, **kwargs: Any) -> None:
+    global _auth_wired
+    if setting in ("AUTHENTICATION_BACKENDS", "INSTALLED_APPS"):
+        _auth_wired = None
 
 
 # The request being answered, weakly: SDK calls made by a view without passing the request (e.g.
@@ -147,8 +149,7 @@ def _signed_in_or_out(request: HttpRequest) -> bool:
     """This request created or revoked a session (an SDK API, or a view calling the SDK), and
     Django's auth should hear of it."""
     attributes = vars(request)
-    marked = "_st_signed_in" in attributes or "_st_signed_out" in attributes
-    return marked and _auth_configured()
+    return "_st_signed_in" in attributes or "_st_signed_out" in attributes
 
 
 def _call_alive(func: Callable[[HttpRequest], _T], ref: weakref.ReferenceType[HttpRequest]) -> _T:
@@ -197,32 +198,35 @@ class SuperTokensMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        self._attach(request)
+        auth = self._attach(request)
         if self._is_api_request(request):
             response = self._sync_api(request)
         else:
             response = self.get_response(request)  # type: ignore[assignment]
-            response = _refresh_instead_of_sign_in(request, response)
-        if _signed_in_or_out(request):
+            if auth:
+                response = _refresh_instead_of_sign_in(request, response)
+        if auth and _signed_in_or_out(request):
             from .auth import after_sign_in_or_out
 
             after_sign_in_or_out(request)
         return self._write_session(request, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        self._attach(request)
+        auth = self._attach(request)
         if self._is_api_request(request):
             response = await self._async_api(request)
         else:
             response = await self.get_response(request)  # type: ignore[misc]
-            response = _refresh_instead_of_sign_in(request, response)
-        if _signed_in_or_out(request):
+            if auth:
+                response = _refresh_instead_of_sign_in(request, response)
+        if auth and _signed_in_or_out(request):
             from .auth import aafter_sign_in_or_out
 
             await aafter_sign_in_or_out(request)
         return self._write_session(request, response)
 
-    def _attach(self, request: HttpRequest) -> None:
+    def _attach(self, request: HttpRequest) -> bool:
+        """Give the request its lazy session (and user); True when Django's auth is wired."""
         error = self.app_config.init_error  # type: ignore[attr-defined]
         if error is not None:
             raise error
@@ -230,7 +234,8 @@ class SuperTokensMiddleware:
         request.st_session = _LazySession(partial(_call_alive, get_session, ref))  # type: ignore[attr-defined]
         request.ast_session = partial(_call_alive, aget_session, ref)  # type: ignore[attr-defined]
         note_request_origin(request)
-        if _auth_configured():
+        auth = _auth_wired if _auth_wired is not None else _auth_configured()
+        if auth:
             # Replaces what AuthenticationMiddleware (listed before us) set, keeping it as the
             # fallback for requests without a SuperTokens session.
             if hasattr(request, "user"):
@@ -239,6 +244,7 @@ class SuperTokensMiddleware:
             request.user = SimpleLazyObject(partial(_call_alive, get_user, ref))  # type: ignore[assignment]
             request.auser = partial(_call_alive, aget_user, ref)
             current_request.set(ref)
+        return auth
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string test on whole path segments (/auth and /auth/..., never /authors), so
