@@ -5,21 +5,20 @@ The answers themselves (status and JSON body per outcome) come from ``responses.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
+from ..auth import PERMISSION_CLAIM as PERMISSION_CLAIM
+from ..auth import ROLE_CLAIM as ROLE_CLAIM
 from ..decorators import SessionPolicy, unchecked_cross_site_write
 from ..verify import ClaimValidators, Verification
 
 if TYPE_CHECKING:
     from supertokens_python.recipe.session.interfaces import SessionContainer
 
-# The access-token claims the SDK's recipes write (userroles, emailverification).
-ROLE_CLAIM = "st-role"
-PERMISSION_CLAIM = "st-perm"
+# The emailverification recipe's access-token claim (the userroles ones live in ``auth``).
 EMAIL_VERIFIED_CLAIM = "st-ev"
 
 
@@ -40,32 +39,15 @@ def cross_site(request: HttpRequest, result: Verification) -> bool:
 def session_user(request: HttpRequest, session: SessionContainer) -> Any:
     """The Django user of a verified session: the auth bridge's, else a stateless one.
 
-    With ``SuperTokensBackend`` in AUTHENTICATION_BACKENDS, that backend's user (a row); else a
-    user made from the access token alone (no database, no core call).
+    With a SuperTokens backend in AUTHENTICATION_BACKENDS, that backend's user (for
+    ``SuperTokensBackend`` a row); else a ``TokenUser`` made from the access token alone (no
+    database, no core call).
     """
-    try:
-        auth: Any = importlib.import_module("django_st_ssr.auth")
-    except ImportError:  # an install without the Django-auth bridge module
-        return StatelessUser(session.get_user_id())
+    from .. import auth
+
     if auth.has_session_backend():
         return auth.user_for_session(request, session)
     return auth.TokenUser(auth.TokenClaims.from_session(session))
-
-
-class StatelessUser:
-    """A signed-in user without a row, used only when ``django_st_ssr.auth`` is absent."""
-
-    is_active = True
-    is_anonymous = False
-    is_authenticated = True
-    is_staff = False
-    is_superuser = False
-
-    def __init__(self, user_id: str) -> None:
-        self.pk = self.id = self.username = user_id
-
-    def __str__(self) -> str:
-        return self.username
 
 
 def _claim_value(session: SessionContainer, key: str) -> Any:

@@ -25,6 +25,7 @@ def _who(request: Request) -> dict[str, Any]:
         "user": str(request.user.pk),
         "authenticated": request.user.is_authenticated,
         "handle": request.auth.get_handle(),
+        "kind": type(request.user).__name__,
     }
 
 

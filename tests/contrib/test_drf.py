@@ -30,7 +30,19 @@ def test_signed_in_call_gets_the_session_user_and_session(st_login):
         "user": session.user_id,
         "authenticated": True,
         "handle": session.session_handle,
+        "kind": "TokenUser",  # no SuperTokens backend configured: the stateless user
     }
+
+
+@pytest.mark.django_db
+def test_with_supertokens_backend_the_user_is_the_backends_row(st_login, settings):
+    settings.AUTHENTICATION_BACKENDS = ["django_st_ssr.auth.SuperTokensBackend"]
+    client = Client(headers=SDK)
+    st_login(client, email=unique_email("drf-row"))
+    first = client.get("/api/me/").json()
+    assert first["kind"] == "User"
+    assert first["authenticated"] is True
+    assert client.get("/api/me/").json()["user"] == first["user"]  # the same row each call
 
 
 def test_no_session_is_a_401_the_frontend_sdk_refreshes_on(st_core):
