@@ -57,7 +57,14 @@ async def test_htmx_without_session_under_asgi(st_core):
 
 @pytest.mark.parametrize(
     "current",
-    ["https://evil.example/x", "//evil.example/", "/\\evil.example", "javascript:alert(1)", ""],
+    [
+        "https://evil.example/x",
+        "//evil.example/",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "",
+        "http://[::1",
+    ],
 )
 def test_hostile_or_missing_current_url_falls_back_to_the_home_page(st_core, current):
     headers = {**HTMX, "HX-Current-URL": current}
