@@ -161,3 +161,16 @@ def test_no_core_calls_per_call_after_warm_up(st_login):
     for _ in range(10):
         assert client.get("/api/me/").status_code == 200
     assert emulator.calls() == 0
+
+
+def test_browsable_api_shows_the_signed_in_users_answer(st_login, settings):
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "rest_framework"]
+    client = Client()
+    session = st_login(client)
+    response = client.get("/api/me/", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert session.user_id in response.content.decode()
+    # Signed out, the browsable API shows DRF's 401 page, not a redirect.
+    anonymous = Client().get("/api/me/", headers={"Accept": "text/html"})
+    assert anonymous.status_code == 401
