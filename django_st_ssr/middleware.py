@@ -286,6 +286,9 @@ class SuperTokensMiddleware:
                 patch_vary_headers(response, ("Cookie",))
             else:
                 response.headers["Vary"] = "Cookie"  # what patch_vary_headers writes, for less
+        if "_st_rejection" in attributes:
+            # An API framework's answer to a rejection it raised (contrib.drf, contrib.ninja).
+            responses.finish_deferred(request, response)
         session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):
