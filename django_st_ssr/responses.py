@@ -82,11 +82,13 @@ def reject(
     refresh_url: str | None = None,
     login_url: str | None = None,
     redirect_field_name: str | None = None,
+    back_to_page_on_failure: bool = False,
 ) -> HttpResponseBase:
     """The answer to a request whose verification did not produce a session.
 
     ``refresh_url``, ``login_url`` and ``redirect_field_name`` are a view's own overrides of the
-    settings (None: the settings).
+    settings (None: the settings). ``back_to_page_on_failure``: a failed refresh returns to the
+    page (an optional-session page) instead of going to the login page.
     """
     if result.outcome is Outcome.INVALID_CLAIMS:
         response = invalid_claims(request, result, redirect_field_name=redirect_field_name)
@@ -98,6 +100,7 @@ def reject(
             refresh_url=refresh_url,
             login_url=login_url,
             redirect_field_name=redirect_field_name,
+            back_to_page_on_failure=back_to_page_on_failure,
         )
     apply_sdk_mutators(request, result, response)
     # Answers about one browser's session: no cache may keep or share them.
@@ -130,6 +133,8 @@ def accepted(
     """
     if result.session is not None:
         redirects.forget_refresh_attempts(request, response)
+    # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
+    apply_sdk_mutators(request, result, response)
     patch_cache_control(response, private=True)
     patch_vary_headers(response, ("Cookie",))
     return response
@@ -160,6 +165,7 @@ def refresh_required(
     refresh_url: str | None = None,
     login_url: str | None = None,
     redirect_field_name: str | None = None,
+    back_to_page_on_failure: bool = False,
 ) -> HttpResponseBase:
     """TRY_REFRESH / UNAUTHORISED: send a page to be refreshed, tell a script to refresh.
 
@@ -197,7 +203,12 @@ def refresh_required(
         field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
         target = request.get_full_path()
     params = {field: target}
-    if login_url or field != app_settings.REDIRECT_FIELD_NAME:
+    if back_to_page_on_failure:
+        # The "login URL" signed for this target is the target itself: see refresh_destinations.
+        params[redirects.LOGIN_URL_PARAM] = redirects.sign_refresh_context(
+            target, login_url=target, field=field
+        )
+    elif login_url or field != app_settings.REDIRECT_FIELD_NAME:
         params[redirects.LOGIN_URL_PARAM] = redirects.sign_refresh_context(
             target,
             login_url=redirects.login_url(login_url) if login_url else None,

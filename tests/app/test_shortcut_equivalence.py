@@ -91,14 +91,20 @@ def wsgi_get(path: str, script_name: str) -> tuple[str, dict[str, str]]:
     return answer[0], dict(answer[1])
 
 
+# django_db: the real handler closes old database connections at the end of each request.
+@pytest.mark.django_db
 def test_a_rejected_navigation_under_a_script_prefix() -> None:
-    # Twice: the second answer comes from the resolved-URL cache and must name the prefix too.
-    for _ in range(2):
-        status, sent = wsgi_get("/protected/", "/mounted")
-        assert status.startswith("302")
-        assert sent["Location"].startswith("/mounted/refresh-session/?redirectBack=/mounted/")
-    status, sent = wsgi_get("/protected/", "")
-    assert sent["Location"].startswith("/refresh-session/?redirectBack=/protected/")
+    try:
+        # Twice: the second answer comes from the resolved-URL cache and must name the prefix.
+        for _ in range(2):
+            status, sent = wsgi_get("/protected/", "/mounted")
+            assert status.startswith("302")
+            assert sent["Location"].startswith("/mounted/refresh-session/?redirectBack=/mounted/")
+        status, sent = wsgi_get("/protected/", "")
+        assert sent["Location"].startswith("/refresh-session/?redirectBack=/protected/")
+    finally:
+        # WSGIHandler leaves its script prefix on the thread: later tests must not inherit it.
+        clear_script_prefix()
 
 
 @pytest.mark.parametrize(
