@@ -61,6 +61,10 @@ DEFAULTS: dict[str, Any] = {
     "AUTH_THROTTLE": {},
     # The Django cache (CACHES alias) holding the throttle's counters.
     "AUTH_THROTTLE_CACHE": "default",
+    # SuperTokens role names that make request.user staff / superuser (README "Django auth").
+    # None leaves those flags to the database.
+    "STAFF_ROLES": None,
+    "SUPERUSER_ROLES": None,
     # Passed to supertokens_python.init.
     "TELEMETRY": False,
     "DEBUG": False,

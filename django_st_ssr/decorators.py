@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponseBase
 from django.middleware.cache import CacheMiddleware
 from django.utils.decorators import decorator_from_middleware_with_args
 
-from . import appinfo, responses
+from . import appinfo, redirects, responses
 from .redirects import LOGIN_URL_PARAM, LOGIN_URL_SALT
 from .responses import REFRESH_URL_HEADER, is_navigation
 from .verify import (
@@ -67,10 +67,17 @@ class SessionPolicy:
     def reject(self, request: HttpRequest, result: Verification) -> HttpResponseBase | None:
         """The response for a failed verification, or None (after setting st_session)."""
         if result.outcome is Outcome.SESSION:
-            if _unchecked_cross_site_write(request, result):
+            if unchecked_cross_site_write(request, result):
                 return responses.cross_site_refused()
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]
+            return None
+        if not self.session_required and _refresh_came_back_empty(request, result):
+            # An optional page already sent this browser to be refreshed, and it came back
+            # without a session (no refresh token): the visitor is anonymous, not a user to
+            # sign in. The SDK's clearing of the stale cookies goes on the page (accept).
+            request.st_session = None  # type: ignore[attr-defined]
+            request._st_session = None  # type: ignore[attr-defined]
             return None
         return responses.reject(
             request,
@@ -78,12 +85,19 @@ class SessionPolicy:
             refresh_url=self.refresh_url,
             login_url=self.login_url,
             redirect_field_name=self.redirect_field_name,
+            # Where a failed refresh goes: an optional page is fine without a session.
+            back_to_page_on_failure=not self.session_required,
         )
 
     def accept(
         self, request: HttpRequest, result: Verification, response: HttpResponseBase
     ) -> HttpResponseBase:
         return responses.accepted(request, result, response)
+
+
+def _refresh_came_back_empty(request: HttpRequest, result: Verification) -> bool:
+    needs_refresh = result.outcome in (Outcome.TRY_REFRESH, Outcome.UNAUTHORISED)
+    return needs_refresh and redirects.refresh_attempts(request) > 0
 
 
 def _cache_page_around(view_func: Callable[..., Any]) -> CacheMiddleware | None:
@@ -110,7 +124,7 @@ def _cache_page_around(view_func: Callable[..., Any]) -> CacheMiddleware | None:
     return None
 
 
-def _unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
+def unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
     """True for a signed-in unsafe request from another origin that no CSRF check has seen.
 
     On a ``csrf_exempt`` view (or without CsrfViewMiddleware) Django checks nothing, and with

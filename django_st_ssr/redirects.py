@@ -162,9 +162,15 @@ def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> t
     """
     field, signed_login = _refresh_context(request)
     target = safe_target_or_fallback(request, request.GET.get(field))
+    if on_website:
+        target = _on_website(target, request)
+    if signed_login is not None and signed_login == request.GET.get(field):
+        # An optional-session page signed itself as where a failed refresh goes: the visitor
+        # returns to it anonymously (the decorator renders it without a session).
+        return target, target
     login = signed_login or login_url()
     if on_website:
-        target, login = _on_website(target, request), _on_website(login, request)
+        login = _on_website(login, request)
     return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar, Union
 
 from asgiref.sync import sync_to_async
@@ -243,25 +243,34 @@ async def within_core_timeout(call: Awaitable[T]) -> T:
 _SDK_JWKS_TIMEOUT_MS: dict[str, int] = {}
 
 
-def apply_core_timeout(**_signal: Any) -> None:
+def apply_core_timeout(**signal: Any) -> None:
     """Cap the SDK's JWKS fetch (a blocking ``requests.get``) to ``CORE_TIMEOUT``.
 
-    Called at start-up (``init_supertokens``) and when ``settings.SUPERTOKENS`` changes (the
-    ``setting_changed`` signal, e.g. ``override_settings``): never on a request.
+    Called at start-up (``init_supertokens``) and with the value ``settings.SUPERTOKENS`` takes
+    (the ``setting_changed`` signal, e.g. ``override_settings``): never on a request.
     """
-    if _signal.get("setting") not in (None, "SUPERTOKENS"):
-        return
     from supertokens_python.recipe.session.jwks import JWKSConfig
 
+    from .conf import DEFAULTS
+
+    if "setting" in signal:
+        if signal["setting"] != "SUPERTOKENS":
+            return
+        value = signal.get("value")
+        timeout = (value if isinstance(value, Mapping) else {}).get(
+            "CORE_TIMEOUT", DEFAULTS["CORE_TIMEOUT"]
+        )
+    else:
+        try:
+            timeout = app_settings.CORE_TIMEOUT
+        except ImproperlyConfigured:
+            return  # E001 reports it
     _SDK_JWKS_TIMEOUT_MS.setdefault("ms", JWKSConfig["request_timeout"])
     try:
-        timeout = app_settings.CORE_TIMEOUT
-    except ImproperlyConfigured:
-        return  # E001 reports it
-    if timeout:
-        JWKSConfig["request_timeout"] = max(1, int(float(timeout) * 1000))
-    else:
-        JWKSConfig["request_timeout"] = _SDK_JWKS_TIMEOUT_MS["ms"]
+        milliseconds = max(1, int(float(timeout) * 1000)) if timeout else None
+    except (TypeError, ValueError):
+        return  # not a number: the request path raises about it
+    JWKSConfig["request_timeout"] = milliseconds or _SDK_JWKS_TIMEOUT_MS["ms"]
 
 
 def outcome_for_exception(exc: Exception) -> Verification:

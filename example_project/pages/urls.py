@@ -14,4 +14,6 @@ urlpatterns = [
     path("reports/", views.reports, name="reports"),
     path("members/", views.members, name="members"),
     path("notes/", views.notes, name="notes"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/all/", views.all_orders, name="all_orders"),
 ]
