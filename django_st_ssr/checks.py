@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import urllib.error
 import urllib.request
@@ -416,6 +417,70 @@ def _routed(url: str) -> bool:
     except Resolver404:
         return False
     return True
+
+
+# --- The auth views (django_st_ssr.auth_urls) ------------------------------------------------
+
+
+def _sdk_email_services() -> dict[str, object]:
+    """Recipe name -> its email delivery service, for the recipes that are initialised."""
+    from supertokens_python.recipe.emailpassword.recipe import EmailPasswordRecipe
+    from supertokens_python.recipe.emailverification.recipe import EmailVerificationRecipe
+
+    services: dict[str, object] = {}
+    # EmailPasswordRecipe has no get_instance_optional(); get_instance() raises when absent.
+    with contextlib.suppress(Exception):
+        recipe = EmailPasswordRecipe.get_instance()
+        services["emailpassword"] = recipe.email_delivery.ingredient_interface_impl
+    verification = EmailVerificationRecipe.get_instance_optional()
+    if verification is not None:
+        services["emailverification"] = verification.email_delivery.ingredient_interface_impl
+    return services
+
+
+@register(Tags.urls)
+def check_auth_views(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The auth views' settings, and where their emails would go."""
+    from django.urls import reverse
+
+    messages: list[CheckMessage] = []
+    try:
+        app_settings.auth_throttle  # noqa: B018 (validates)
+    except ImproperlyConfigured as exc:
+        messages.append(Error(str(exc), id="django_st_ssr.E020"))
+    cache_alias = app_settings.AUTH_THROTTLE_CACHE
+    if cache_alias not in settings.CACHES:
+        messages.append(
+            Error(
+                f"settings.{SETTING_NAME}['AUTH_THROTTLE_CACHE'] = {cache_alias!r} is not in "
+                "settings.CACHES.",
+                hint="Name one of your CACHES aliases (the throttle's counters live there).",
+                id="django_st_ssr.E020",
+            )
+        )
+    try:
+        reverse("st_auth:sign_in")
+    except NoReverseMatch:
+        return messages  # the auth views are not in use: the SDK's delivery is the site's choice
+    from supertokens_python.recipe.emailpassword.emaildelivery.services.backward_compatibility import (  # noqa: E501
+        BackwardCompatibilityService as EmailPasswordDefault,
+    )
+    from supertokens_python.recipe.emailverification.emaildelivery.services.backward_compatibility import (  # noqa: E501
+        BackwardCompatibilityService as EmailVerificationDefault,
+    )
+
+    for recipe, service in _sdk_email_services().items():
+        if isinstance(service, (EmailPasswordDefault, EmailVerificationDefault)):
+            messages.append(
+                Warning(
+                    f"The {recipe} recipe sends its emails through SuperTokens' servers (the "
+                    "SDK's default delivery), with the auth views' links in them.",
+                    hint=f"Use Django's email backend: {recipe}.init(email_delivery="
+                    "django_st_ssr.emails.django_email_delivery(), ...).",
+                    id="django_st_ssr.W020",
+                )
+            )
+    return messages
 
 
 AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"

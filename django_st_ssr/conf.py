@@ -56,6 +56,11 @@ DEFAULTS: dict[str, Any] = {
     # ends on the error page instead of another refresh.
     "MAX_REFRESH_ATTEMPTS": 3,
     "REFRESH_WINDOW": 30,
+    # Brute-force throttle of the sign-in and password-reset views (django_st_ssr.auth_urls):
+    # (attempts, seconds) per key, merged over AUTH_THROTTLE_DEFAULTS; None turns one limit off.
+    "AUTH_THROTTLE": {},
+    # The Django cache (CACHES alias) holding the throttle's counters.
+    "AUTH_THROTTLE_CACHE": "default",
     # SuperTokens role names that make request.user staff / superuser (README "Django auth").
     # None leaves those flags to the database.
     "STAFF_ROLES": None,
@@ -72,6 +77,15 @@ SESSION_DEFAULTS: dict[str, Any] = {
     "cookie_same_site": "lax",
     # The SDK's default hands a server-side login tokens in headers; SSR needs cookies.
     "get_token_transfer_method": lambda _req, _for_create, _uc: "cookie",
+}
+
+
+# Failed sign-ins are counted; every password-reset request is (each one sends an email).
+AUTH_THROTTLE_DEFAULTS: dict[str, tuple[int, int] | None] = {
+    "sign_in_per_account": (10, 15 * 60),
+    "sign_in_per_client": (50, 15 * 60),
+    "password_reset_per_account": (3, 15 * 60),
+    "password_reset_per_client": (20, 15 * 60),
 }
 
 
@@ -127,6 +141,30 @@ class Settings:
         if not isinstance(options, Mapping):
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}['SESSION'] must be a dict.")
         return {**SESSION_DEFAULTS, **options}
+
+    @property
+    def auth_throttle(self) -> dict[str, tuple[int, int] | None]:
+        options = self.AUTH_THROTTLE
+        if not isinstance(options, Mapping):
+            raise ImproperlyConfigured(f"settings.{SETTING_NAME}['AUTH_THROTTLE'] must be a dict.")
+        unknown = set(options) - set(AUTH_THROTTLE_DEFAULTS)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"settings.{SETTING_NAME}['AUTH_THROTTLE'] has unknown key(s): "
+                f"{', '.join(sorted(unknown))}."
+            )
+        limits = {**AUTH_THROTTLE_DEFAULTS, **options}
+        for key, limit in limits.items():
+            if limit is not None and not (
+                isinstance(limit, (tuple, list))
+                and len(limit) == 2
+                and all(isinstance(n, int) and n > 0 for n in limit)
+            ):
+                raise ImproperlyConfigured(
+                    f"settings.{SETTING_NAME}['AUTH_THROTTLE'][{key!r}] must be None or "
+                    "(attempts, seconds), two positive integers."
+                )
+        return {key: (tuple(limit) if limit else None) for key, limit in limits.items()}
 
     @property
     def refresh_mode(self) -> str:

@@ -8,10 +8,12 @@ from tests.app import views
 
 urlpatterns = [
     path("", include("django_st_ssr.urls")),
+    path("account/", include("django_st_ssr.auth_urls")),
     path("", views.home, name="home"),
     path("ahome/", views.ahome),
     path("login/", views.login, name="login"),
     path("protected/", views.protected, name="protected"),
+    path("verified-only/", views.verified_only),
     path("aprotected/", views.aprotected),
     path("optional/", views.optional),
     path("aoptional/", views.aoptional),

@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from supertokens_python.recipe import emailpassword, emailverification
+
+from django_st_ssr.emails import django_email_delivery
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Defaults for `make demo` on your own machine only: DEBUG on (Django's technical error pages)
@@ -38,8 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
-    "django_st_ssr",
+    # Before django_st_ssr: its templates override the auth pages' layout.
     "pages",
+    "django_st_ssr",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +102,8 @@ AUTHENTICATION_BACKENDS = [
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 LOGIN_URL = "/signin/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+LOGOUT_REDIRECT_URL = "/"
 STATIC_URL = "/static/"
 USE_TZ = True
 # The SDK stamps cookie expiry in local time labelled GMT; UTC keeps it honest.
@@ -112,11 +119,17 @@ SUPERTOKENS = {
         "api_base_path": "/auth",
         "website_base_path": "/",
     },
+    # Password-reset and verification emails go through Django's email backend (below), not
+    # SuperTokens' servers. OPTIONAL: every page opens to an unverified email, except the pages
+    # that ask for a verified one (/members/).
     "RECIPES": [
-        "supertokens_python.recipe.emailpassword.init",
+        emailpassword.init(email_delivery=django_email_delivery()),
+        emailverification.init(mode="OPTIONAL", email_delivery=django_email_delivery()),
         # Roles and permissions in the access token: request.user.has_perm, is_staff, the admin.
         "supertokens_python.recipe.userroles.init",
     ],
+    # A page that needs a verified email sends an unverified visitor to the verification page.
+    "CLAIM_REDIRECTS": {"st-ev": "st_auth:verify_email"},
     # `python manage.py add_user EMAIL PASSWORD --role staff` makes an account that may use
     # /admin/ and /orders/all/ (the role's permissions are in EXAMPLE_ROLES below).
     "STAFF_ROLES": ["staff"],
@@ -124,6 +137,10 @@ SUPERTOKENS = {
     # "page": through the JavaScript refresh page. ST_REFRESH_MODE=page make demo tries it.
     "REFRESH_MODE": os.environ.get("ST_REFRESH_MODE", "server"),
 }
+
+# The demo prints emails on the console, links on a line of their own (clickable in a terminal).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = "django-st-ssr example <noreply@example.com>"
 
 LOGGING = {
     "version": 1,

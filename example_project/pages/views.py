@@ -1,4 +1,4 @@
-"""The example's pages: sign-up and sign-in as plain Django forms, and pages behind a session."""
+"""The example's pages behind a session; sign-in, sign-up and the rest are django_st_ssr's views."""
 
 from __future__ import annotations
 
@@ -9,34 +9,10 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
-from supertokens_python.recipe.emailpassword.interfaces import (
-    EmailAlreadyExistsError,
-    WrongCredentialsError,
-)
-from supertokens_python.recipe.emailpassword.syncio import sign_in, sign_up
-from supertokens_python.recipe.session.syncio import create_new_session
 
-from django_st_ssr import ssr_session_required
-from django_st_ssr.refresh import write_browser_state
-from django_st_ssr.views import sign_out
+from django_st_ssr import auth_views, ssr_session_required
 
-from .forms import CredentialsForm, SignUpForm
 from .models import Order
-
-# A single-tenant app: SuperTokens' default tenant.
-TENANT_ID = "public"
-
-
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after signing in: ``next`` if it stays on this site, else the dashboard."""
-    target = request.POST.get("next") or request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("dashboard")
 
 
 def _session_details(session: Any) -> dict[str, Any]:
@@ -45,23 +21,27 @@ def _session_details(session: Any) -> dict[str, Any]:
     return {
         "user_id": session.get_user_id(),
         "email": payload.get("email", ""),
+        # The emailverification recipe's claim, as the access token carries it.
+        "email_verified": bool((payload.get("st-ev") or {}).get("v")),
         "handle": session.get_handle(),
         "expires": expires,
         "expires_in": max(0, round((expires - datetime.now(timezone.utc)).total_seconds())),
     }
 
 
-def _start_session(request: HttpRequest, recipe_user_id: Any, email: str) -> HttpResponse:
-    # The email rides in the access token so that pages can greet the user without asking
-    # the core. The middleware writes the new session's cookies onto this redirect.
-    session = create_new_session(
-        request, TENANT_ID, recipe_user_id, access_token_payload={"email": email}
-    )
-    response = HttpResponseRedirect(_next_url(request))
-    # No script reads this redirect: tell supertokens-web-js (should a page load it) that the
-    # browser is signed in, as its own fetch would have recorded from the front-token header.
-    write_browser_state(request, response, session)
-    return response
+class EmailInAccessToken:
+    """The email rides in the access token so that pages greet the user without asking the core."""
+
+    def get_access_token_payload(self, user_id: str, email: str) -> dict[str, Any] | None:
+        return {"email": email}
+
+
+class SignInView(EmailInAccessToken, auth_views.SignInView):
+    pass
+
+
+class SignUpView(EmailInAccessToken, auth_views.SignUpView):
+    pass
 
 
 @ssr_session_required(session_required=False)
@@ -73,53 +53,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html", context)
 
 
-def signup(request: HttpRequest) -> HttpResponse:
-    form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
-        result = sign_up(TENANT_ID, email, password)
-        if isinstance(result, EmailAlreadyExistsError):
-            form.add_error("email", "An account with this email already exists.")
-        else:
-            return _start_session(request, result.recipe_user_id, email)
-    return render(request, "pages/signup.html", {"form": form, "next": _next_param(request)})
-
-
-def signin(request: HttpRequest) -> HttpResponse:
-    form = CredentialsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
-        result = sign_in(TENANT_ID, email, password)
-        if isinstance(result, WrongCredentialsError):
-            form.add_error(None, "Wrong email or password.")
-        else:
-            return _start_session(request, result.recipe_user_id, email)
-    return render(request, "pages/signin.html", {"form": form, "next": _next_param(request)})
-
-
-def _next_param(request: HttpRequest) -> str:
-    # Carried through the form as a hidden field; checked again when it is used.
-    return request.POST.get("next") or request.GET.get("next", "")
-
-
-@require_http_methods(["GET", "POST"])
-def signout(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _confirm_signout(request)
-    # The app's sign-out view: revokes the session even when the access token has expired,
-    # and clears the cookies and supertokens-web-js's state. (The forms post to it directly.)
-    return sign_out(request)
-
-
-@ssr_session_required
-def _confirm_signout(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/signout.html", {"details": _session_details(request.st_session)})  # type: ignore[attr-defined]
-
-
 @ssr_session_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {"details": _session_details(request.st_session), "tab": request.GET.get("tab", "")}  # type: ignore[attr-defined]
     return render(request, "pages/dashboard.html", context)
+
+
+def _verified_email(global_validators: list[Any], _session: Any, _ctx: Any) -> list[Any]:
+    from supertokens_python.recipe.emailverification import EmailVerificationClaim
+
+    return [*global_validators, EmailVerificationClaim.validators.is_verified()]
+
+
+@ssr_session_required(override_global_claim_validators=_verified_email)
+def members(request: HttpRequest) -> HttpResponse:
+    # Needs a verified email: CLAIM_REDIRECTS sends anyone else to the verification page.
+    return render(request, "pages/members.html", {"details": _session_details(request.st_session)})  # type: ignore[attr-defined]
 
 
 @ssr_session_required

@@ -27,6 +27,12 @@ def _admin_validators(globals_: list[Any], _session: Any, _user_context: Any) ->
     return [*globals_, IsAdmin.validators.is_true(None)]
 
 
+def _verified_email(globals_: list[Any], _session: Any, _user_context: Any) -> list[Any]:
+    from supertokens_python.recipe.emailverification import EmailVerificationClaim
+
+    return [*globals_, EmailVerificationClaim.validators.is_verified()]
+
+
 def _who(request: HttpRequest) -> HttpResponse:
     session = request.st_session  # type: ignore[attr-defined]
     return HttpResponse(f"user:{session.get_user_id()}" if session else "anonymous")
@@ -212,3 +218,9 @@ async def writers(request: HttpRequest) -> HttpResponse:
 def verify_email(request: HttpRequest) -> HttpResponse:
     """The CLAIM_REDIRECTS target of the email-verification tests."""
     return HttpResponse("please verify your email")
+
+
+@ssr_session_required(override_global_claim_validators=_verified_email)
+def verified_only(request: HttpRequest) -> HttpResponse:
+    """Needs a verified email (CLAIM_REDIRECTS sends a navigation to the verification page)."""
+    return _who(request)

@@ -31,6 +31,9 @@ VENDOR = "django_st_ssr/static/django_st_ssr/vendor/supertokens-web-js"
 EXPECTED_IN_WHEEL = [
     "django_st_ssr/py.typed",
     "django_st_ssr/templates/django_st_ssr/refresh_session.html",
+    "django_st_ssr/templates/django_st_ssr/auth/sign_in.html",
+    "django_st_ssr/templates/django_st_ssr/emails/password_reset_body.txt",
+    "django_st_ssr/auth_urls.py",
     "django_st_ssr/static/django_st_ssr/refresh.js",
     f"{VENDOR}/website.js",
     f"{VENDOR}/supertokens.js",
