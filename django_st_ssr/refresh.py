@@ -151,7 +151,12 @@ def _origin_of(request: HttpRequest) -> str:
 
 def on_api_origin(request: HttpRequest) -> bool:
     """True when ``request`` reached the same origin as the SDK's APIs (one host for both)."""
-    return _origin_of(request) == _api_origin().lower()
+    # Asked up to three times per rejected navigation; get_host() is the costly part.
+    known: bool | None = vars(request).get("_st_on_api_origin")
+    if known is None:
+        known = _origin_of(request) == _api_origin().lower()
+        request._st_on_api_origin = known  # type: ignore[attr-defined]
+    return known
 
 
 def refresh_endpoint(request: HttpRequest) -> str:

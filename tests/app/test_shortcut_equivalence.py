@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import override_settings
@@ -74,8 +76,16 @@ def wsgi_get(path: str, script_name: str) -> tuple[str, dict[str, str]]:
         "wsgi.input": io.BytesIO(b""),
     }
     answer: list[Any] = []
-    response = WSGIHandler()(environ, lambda status, headers, *_: answer.extend([status, headers]))
-    response.close()
+    # As Django's test client does: the test database is not to be closed between requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        handler = WSGIHandler()
+        response = handler(environ, lambda status, headers, *_: answer.extend([status, headers]))
+        response.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return answer[0], dict(answer[1])
 
 
