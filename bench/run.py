@@ -47,12 +47,13 @@ ROWS = [
     ("bare view, no middleware", "bare", ("/bare/", "/bare/", "/abare/")),
     ("bare view + our middleware", "ours", ("/bare/", "/bare/", "/abare/")),
     ("@ssr_session_required (ours)", "ours", ("/protected/", "/protected/", "/aprotected/")),
+    ("@login_required reading request.user (ours)", "auth", ("/user/", "/user/", "/auser/")),
     ("bare view + SDK middleware", "sdk", ("/bare/", "/bare/", "/abare/")),
     ("SDK middleware + verify_session", "sdk", ("/protected/", "/protected/", "/aprotected/")),
     ("SDK middleware + get_session in view", "sdk", ("/seed/", "/seed/", "/aseed/")),
 ]
 COLUMNS = [("WSGI, sync view", "wsgi"), ("ASGI, sync view", "asgi"), ("ASGI, async view", "asgi")]
-PROTECTED = ("/protected/", "/aprotected/", "/seed/", "/aseed/")
+PROTECTED = ("/protected/", "/aprotected/", "/seed/", "/aseed/", "/user/", "/auser/")
 
 
 def environment(core_url: str, settings: str) -> dict[str, str]:
@@ -114,10 +115,18 @@ class Worker:
         self.stderr.close()
 
 
+def migrate_auth_database(core_url: str) -> None:
+    """A fresh SQLite file for the "auth" variant (bench/settings_auth.py), migrated."""
+    os.environ["BENCH_AUTH_DB"] = str(Path(tempfile.mkdtemp(prefix="bench-auth-")) / "db.sqlite3")
+    command = [sys.executable, "-m", "django", "migrate", "--noinput", "--skip-checks", "-v", "0"]
+    subprocess.run(command, env=environment(core_url, "auth"), cwd=ROOT, check=True)
+
+
 def in_process(core: EmulatedCore, rounds: int, seconds_per_batch: float) -> dict[str, Any]:
     user_id, token = new_access_token(core)
     cookie = f"sAccessToken={token}"
-    workers = {name: Worker(core.url, name) for name in ("bare", "ours", "sdk")}
+    migrate_auth_database(core.url)
+    workers = {name: Worker(core.url, name) for name in ("bare", "ours", "sdk", "auth")}
     try:
         series: dict[tuple[int, int], dict[str, Any]] = {}
         for r, (_label, variant, paths) in enumerate(ROWS):

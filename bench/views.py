@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from supertokens_python.recipe.session.asyncio import get_session as aget_session
 from supertokens_python.recipe.session.framework.django.asyncio import (
@@ -51,3 +52,15 @@ async def aseed(request: HttpRequest) -> HttpResponse:
     session = await aget_session(request)
     assert session is not None
     return HttpResponse(session.get_user_id())
+
+
+@login_required
+def user_page(request: HttpRequest) -> HttpResponse:
+    # The username of a SuperTokensBackend user is the SuperTokens user id.
+    return HttpResponse(request.user.get_username())
+
+
+@login_required
+async def auser_page(request: HttpRequest) -> HttpResponse:
+    user = await request.auser()
+    return HttpResponse(user.get_username())

@@ -418,6 +418,48 @@ def _routed(url: str) -> bool:
     return True
 
 
+AUTH_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+AUTH_BACKENDS = (
+    "django_st_ssr.auth.SuperTokensBackend",
+    "django_st_ssr.auth.SuperTokensStatelessBackend",
+)
+
+
+@register()
+def check_auth(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The Django auth bridge (README "Django auth"): what its backends need around them."""
+    backends = list(getattr(settings, "AUTHENTICATION_BACKENDS", []))
+    if not apps.is_installed("django.contrib.auth"):
+        named = [path for path in backends if path in AUTH_BACKENDS]
+        if named:
+            return [
+                Error(
+                    f"'{named[0]}' is in AUTHENTICATION_BACKENDS but 'django.contrib.auth' is "
+                    "not in INSTALLED_APPS.",
+                    hint="Add 'django.contrib.auth' and 'django.contrib.contenttypes' to "
+                    "INSTALLED_APPS (then run migrate).",
+                    id="django_st_ssr.E030",
+                )
+            ]
+        return []
+    from .auth import session_backends
+
+    if not session_backends():
+        return []
+    middleware = list(settings.MIDDLEWARE or [])
+    ours = [index for index, path in enumerate(middleware) if _is_ours(path)]
+    if ours and AUTH_MIDDLEWARE in middleware and middleware.index(AUTH_MIDDLEWARE) > ours[0]:
+        return [
+            Error(
+                f"'{AUTH_MIDDLEWARE}' comes after SuperTokensMiddleware in MIDDLEWARE.",
+                hint="Move it before SuperTokensMiddleware: otherwise it replaces the "
+                "request.user of the SuperTokens session with the Django session's (anonymous).",
+                id="django_st_ssr.E031",
+            )
+        ]
+    return []
+
+
 @register()
 def check_refresh_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     try:
@@ -428,7 +470,7 @@ def check_refresh_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                 str(exc),
                 hint='"server" (the default) refreshes pages on the server; "page" uses the '
                 "JavaScript refresh page.",
-                id="django_st_ssr.E008",
+                id="django_st_ssr.E010",
             )
         ]
     return []

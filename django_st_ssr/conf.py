@@ -56,6 +56,10 @@ DEFAULTS: dict[str, Any] = {
     # ends on the error page instead of another refresh.
     "MAX_REFRESH_ATTEMPTS": 3,
     "REFRESH_WINDOW": 30,
+    # SuperTokens role names that make request.user staff / superuser (README "Django auth").
+    # None leaves those flags to the database.
+    "STAFF_ROLES": None,
+    "SUPERUSER_ROLES": None,
     # Passed to supertokens_python.init.
     "TELEMETRY": False,
     "DEBUG": False,

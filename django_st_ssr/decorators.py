@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable, TypeVar, overload
+from typing import Any, Callable, TypeVar, cast, overload
 
 from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
+from django.middleware.cache import CacheMiddleware
+from django.utils.decorators import decorator_from_middleware_with_args
 
 from . import appinfo, redirects, responses
 from .redirects import LOGIN_URL_PARAM, LOGIN_URL_SALT
@@ -69,20 +72,56 @@ class SessionPolicy:
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]
             return None
+        if not self.session_required and _refresh_came_back_empty(request, result):
+            # An optional page already sent this browser to be refreshed, and it came back
+            # without a session (no refresh token): the visitor is anonymous, not a user to
+            # sign in. The SDK's clearing of the stale cookies goes on the page (accept).
+            request.st_session = None  # type: ignore[attr-defined]
+            request._st_session = None  # type: ignore[attr-defined]
+            return None
         return responses.reject(
             request,
             result,
             refresh_url=self.refresh_url,
             login_url=self.login_url,
             redirect_field_name=self.redirect_field_name,
+            # Where a failed refresh goes: an optional page is fine without a session.
+            back_to_page_on_failure=not self.session_required,
         )
 
     def accept(
         self, request: HttpRequest, result: Verification, response: HttpResponseBase
     ) -> HttpResponseBase:
-        if result.session is not None:
-            redirects.forget_refresh_attempts(request, response)
-        return response
+        return responses.accepted(request, result, response)
+
+
+def _refresh_came_back_empty(request: HttpRequest, result: Verification) -> bool:
+    needs_refresh = result.outcome in (Outcome.TRY_REFRESH, Outcome.UNAUTHORISED)
+    return needs_refresh and redirects.refresh_attempts(request) > 0
+
+
+def _cache_page_around(view_func: Callable[..., Any]) -> CacheMiddleware | None:
+    """The CacheMiddleware of a ``cache_page`` wrapper that ``view_func`` is, else None.
+
+    Django builds ``cache_page`` with ``decorator_from_middleware_with_args``: a ``wraps()``
+    wrapper (so with ``__wrapped__``) whose closures hold the middleware instance.
+    """
+    wrapped = getattr(view_func, "__wrapped__", None)
+    if wrapped is None:
+        return None
+    cells = list(getattr(view_func, "__closure__", None) or ())
+    for _ in range(50):  # Django's wrapper is two closures deep; never wander far
+        if not cells:
+            break
+        try:
+            value = cells.pop().cell_contents
+        except ValueError:  # an empty cell
+            continue
+        if isinstance(value, CacheMiddleware):
+            return value
+        if inspect.isfunction(value) and value is not wrapped:
+            cells.extend(value.__closure__ or ())
+    return None
 
 
 def _unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
@@ -168,6 +207,19 @@ def ssr_session_required(
     )
 
     def decorator(view_func: ViewFunc) -> ViewFunc:
+        cache = _cache_page_around(view_func)
+        if cache is not None:
+            # @cache_page *under* this decorator would store a signed-in visitor's page before
+            # the decorator sees the response, and serve it to the next signed-in visitor.
+            # Verify first, inside the same cache_page: it then never stores what we answered.
+            inner = _protect(view_func.__wrapped__, policy)  # type: ignore[attr-defined]
+            recache = decorator_from_middleware_with_args(CacheMiddleware)(
+                cache_timeout=cache.cache_timeout,
+                page_timeout=getattr(cache, "page_timeout", None),
+                cache_alias=cache.cache_alias,
+                key_prefix=cache.key_prefix,
+            )
+            return cast(ViewFunc, recache(inner))
         return _protect(view_func, policy)
 
     if view is not None:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any, Callable
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
@@ -37,8 +38,14 @@ def build_recipe_list() -> list[Any]:
     """The session recipe (with SSR defaults) followed by the configured extra recipes."""
     from supertokens_python.recipe import session
 
+    options = app_settings.session_options
+    if apps.is_installed("django.contrib.auth"):
+        from .auth import with_sign_in_hooks
+
+        # Lets Django's user_logged_in / user_logged_out follow SuperTokens sign-in and out.
+        options = with_sign_in_hooks(options)
     try:
-        session_recipe = session.init(**app_settings.session_options)
+        session_recipe = session.init(**options)
     except TypeError as exc:
         raise ImproperlyConfigured(f"settings.{SETTING_NAME}['SESSION']: {exc}.") from exc
 
@@ -108,3 +115,6 @@ def init_supertokens(init: Callable[..., Any] | None = None) -> None:
         except Exception as exc:  # the SDK raises bare Exceptions for bad app info
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}: {exc}") from exc
         _initialised = True
+    from .verify import apply_core_timeout
+
+    apply_core_timeout()

@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Awaitable
+from contextvars import ContextVar
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
-from django.utils.cache import patch_vary_headers
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.utils.functional import SimpleLazyObject, empty
 
-from . import appinfo, responses
+from . import appinfo, responses, sdkerrors
+from .conf import app_settings
 from .domains import note_request_origin
 from .verify import (
     SAFE_METHODS,
@@ -56,6 +60,9 @@ def _lazy_kwargs(request: HttpRequest) -> dict[str, Any]:
 def _remember(request: HttpRequest, result: Verification) -> SessionContainer | None:
     session = result.session if result.outcome is Outcome.SESSION else None
     request._st_session = session  # type: ignore[attr-defined]
+    # "Anonymous because the token expired" must not end on the sign-in page
+    # (see _refresh_instead_of_sign_in).
+    request._st_outcome = result.outcome  # type: ignore[attr-defined]
     return session
 
 
@@ -71,6 +78,77 @@ async def aget_session(request: HttpRequest) -> SessionContainer | None:
     if cached is not _UNSET:
         return cached  # type: ignore[no-any-return]
     return _remember(request, await averify_request(request, **_lazy_kwargs(request)))
+
+
+def get_user(request: HttpRequest) -> Any:
+    """The Django user of this request's SuperTokens session (``request.user``).
+
+    Without a SuperTokens session, the user Django's AuthenticationMiddleware found (a password
+    login to the admin, say), else AnonymousUser.
+    """
+    cached = getattr(request, "_st_user", None)
+    if cached is None:
+        from .auth import user_for_session
+
+        cached = user_for_session(request, get_session(request))
+        django_user = getattr(request, "_django_user", None)
+        if not cached.is_authenticated and django_user is not None:
+            cached = django_user
+        request._st_user = cached  # type: ignore[attr-defined]
+    return cached
+
+
+async def aget_user(request: HttpRequest) -> Any:
+    """``await request.auser()``: the async twin of :func:`get_user`."""
+    cached = getattr(request, "_st_user", None)
+    if cached is None:
+        from .auth import auser_for_session
+
+        cached = await auser_for_session(request, await aget_session(request))
+        django_auser = getattr(request, "_django_auser", None)
+        if not cached.is_authenticated and django_auser is not None:
+            cached = await django_auser()
+        request._st_user = cached  # type: ignore[attr-defined]
+    return cached
+
+
+# Whether AUTHENTICATION_BACKENDS names a SuperTokens backend: asked on every request, so kept
+# until a setting it depends on changes (override_settings sends setting_changed). Reading
+# settings.X per request costs more than this whole check (LazyObject.__getattribute__).
+_auth_wired: bool | None = None
+
+
+def _auth_configured() -> bool:
+    global _auth_wired
+    if _auth_wired is None:
+        _auth_wired = apps.is_installed("django.contrib.auth")
+        if _auth_wired:
+            from .auth import session_backends
+
+            _auth_wired = bool(session_backends())
+    return _auth_wired
+
+
+@receiver(setting_changed)
+def _forget_auth_wiring(setting: str, **kwargs: Any) -> None:
+    global _auth_wired
+    if setting in ("AUTHENTICATION_BACKENDS", "INSTALLED_APPS"):
+        _auth_wired = None
+
+
+# The request being answered, weakly: SDK calls made by a view without passing the request (e.g.
+# session.sync_revoke_session()) reach auth.py's session overrides with no request in their
+# user_context. asyncio tasks and asgiref's thread hops copy context variables along.
+current_request: ContextVar[weakref.ref[HttpRequest] | None] = ContextVar(
+    "django_st_ssr_request", default=None
+)
+
+
+def _signed_in_or_out(request: HttpRequest) -> bool:
+    """This request created or revoked a session (an SDK API, or a view calling the SDK), and
+    Django's auth should hear of it."""
+    attributes = vars(request)
+    return "_st_signed_in" in attributes or "_st_signed_out" in attributes
 
 
 def _call_alive(func: Callable[[HttpRequest], _T], ref: weakref.ReferenceType[HttpRequest]) -> _T:
@@ -119,22 +197,35 @@ class SuperTokensMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
-        self._attach(request)
+        auth = self._attach(request)
         if self._is_api_request(request):
             response = self._sync_api(request)
         else:
             response = self.get_response(request)  # type: ignore[assignment]
+            if auth:
+                response = _refresh_instead_of_sign_in(request, response)
+        if auth and _signed_in_or_out(request):
+            from .auth import after_sign_in_or_out
+
+            after_sign_in_or_out(request)
         return self._write_session(request, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        self._attach(request)
+        auth = self._attach(request)
         if self._is_api_request(request):
             response = await self._async_api(request)
         else:
             response = await self.get_response(request)  # type: ignore[misc]
+            if auth:
+                response = _refresh_instead_of_sign_in(request, response)
+        if auth and _signed_in_or_out(request):
+            from .auth import aafter_sign_in_or_out
+
+            await aafter_sign_in_or_out(request)
         return self._write_session(request, response)
 
-    def _attach(self, request: HttpRequest) -> None:
+    def _attach(self, request: HttpRequest) -> bool:
+        """Give the request its lazy session (and user); True when Django's auth is wired."""
         error = self.app_config.init_error  # type: ignore[attr-defined]
         if error is not None:
             raise error
@@ -142,6 +233,17 @@ class SuperTokensMiddleware:
         request.st_session = _LazySession(partial(_call_alive, get_session, ref))  # type: ignore[attr-defined]
         request.ast_session = partial(_call_alive, aget_session, ref)  # type: ignore[attr-defined]
         note_request_origin(request)
+        auth = _auth_wired if _auth_wired is not None else _auth_configured()
+        if auth:
+            # Replaces what AuthenticationMiddleware (listed before us) set, keeping it as the
+            # fallback for requests without a SuperTokens session.
+            if hasattr(request, "user"):
+                request._django_user = request.user  # type: ignore[attr-defined]
+                request._django_auser = request.auser  # type: ignore[attr-defined]
+            request.user = SimpleLazyObject(partial(_call_alive, get_user, ref))  # type: ignore[assignment]
+            request.auser = partial(_call_alive, aget_user, ref)
+            current_request.set(ref)
+        return auth
 
     def _is_api_request(self, request: HttpRequest) -> bool:
         # A string test on whole path segments (/auth and /auth/..., never /authors), so
@@ -179,10 +281,7 @@ class SuperTokensMiddleware:
         attributes = vars(request)
         if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
-            if response.has_header("Vary"):
-                patch_vary_headers(response, ("Cookie",))
-            else:
-                response.headers["Vary"] = "Cookie"  # what patch_vary_headers writes, for less
+            responses.vary_on_cookie(response)
         session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):
@@ -197,6 +296,37 @@ class SuperTokensMiddleware:
             user_context = default_user_context(DjangoRequest(request))
             manage_session_post_response(session, DjangoResponse(response), user_context)  # type: ignore[arg-type]
         return response
+
+
+def _refresh_instead_of_sign_in(
+    request: HttpRequest, response: HttpResponseBase
+) -> HttpResponseBase:
+    """A user refused as anonymous only because the access token expired: refresh, come back.
+
+    login_required, permission_required, user_passes_test, LoginRequiredMiddleware, the
+    LoginRequiredMixin family and the admin all answer an anonymous user with Django's
+    redirect_to_login (a redirect carrying this page as "next") or with 403. For a visitor
+    whose token merely expired, that would be a needless trip to the sign-in page.
+    """
+    if vars(request).get("_st_outcome") is not Outcome.TRY_REFRESH:
+        return response
+    user = getattr(request, "_st_user", None)
+    if user is None or user.is_authenticated:
+        return response
+    if response.status_code != 403 and not _is_sign_in_redirect(request, response):
+        return response
+    return responses.reject(request, Verification(Outcome.TRY_REFRESH))
+
+
+def _is_sign_in_redirect(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """True for Django's redirect_to_login(this page): a redirect whose "next" is this page."""
+    if response.status_code not in (301, 302, 303, 307, 308):
+        return False
+    location = urlsplit(str(response.get("Location", "")))
+    fields = {"next", app_settings.LOGIN_REDIRECT_FIELD_NAME}
+    targets = {request.get_full_path(), request.build_absolute_uri()}
+    query = QueryDict(location.query)
+    return any(value in targets for field in fields for value in query.getlist(field))
 
 
 def _cross_site_refusal(request: HttpRequest) -> HttpResponseBase | None:
@@ -286,6 +416,7 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
 
     from . import refresh
 
+    # Before the SDK's matching: its refresh API is POST-only, this GET (or relayed form) is ours.
     if refresh.is_refresh_navigation(request):
         return await refresh.answer_refresh_navigation(request)
     st = Supertokens.get_instance()
@@ -315,19 +446,15 @@ async def _answer_api(request: HttpRequest) -> HttpResponseBase | None:
     return result.response  # type: ignore[no-any-return,attr-defined]
 
 
-# The SDK refuses a refresh carrying two session cookies of one name (left behind when
-# cookie_domain changed) with a bare Exception, i.e. a 500, unless SESSION["older_cookie_domain"]
-# tells it which one to clear. It is the browser's state, not a server fault: answer 400.
-_DUPLICATE_COOKIES = "The request contains multiple session cookies"
-
-
 def _core_failure_or_raise(exc: Exception) -> HttpResponseBase:
     if is_core_failure(exc):
         log_core_failure(exc)
         response = JsonResponse({"message": "authentication service unavailable"}, status=503)
         response["Retry-After"] = "5"
         return response
-    if type(exc) is Exception and str(exc).startswith(_DUPLICATE_COOKIES):
+    # A refresh carrying two session cookies of one name (left behind when cookie_domain
+    # changed) is the browser's state, not a server fault: 400, not the SDK's 500.
+    if sdkerrors.is_duplicate_cookies(exc):
         logger.warning(
             "A refresh carried duplicate SuperTokens session cookies (cookie_domain changed?); "
             "set SUPERTOKENS['SESSION']['older_cookie_domain'] so the SDK can clear the old ones."

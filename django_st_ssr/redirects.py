@@ -62,6 +62,17 @@ def safe_target_or_fallback(request: HttpRequest, url: str | None) -> str:
     return safe_target(request, url) or FALLBACK_TARGET
 
 
+def this_page(request: HttpRequest) -> str:
+    """A link back to the page of ``request`` that a browser reads as this site.
+
+    The path is the visitor's to choose (a catch-all route): ``//evil.example/x`` as a link is
+    another site. Such a path is given as the absolute URL of this host instead.
+    """
+    return safe_target(request, request.get_full_path()) or safe_target_or_fallback(
+        request, request.build_absolute_uri()
+    )
+
+
 def add_query(url: str, **params: str) -> str:
     """``url`` with ``params`` added to its query string (like Django's redirect_to_login)."""
     base, _, query = url.partition("?")
@@ -131,15 +142,15 @@ def _refresh_context(request: HttpRequest) -> tuple[str, str | None]:
     return field, str(login) if login else None
 
 
-def _on_website(url: str, host: str) -> str:
-    """A path made absolute on the website when this host is not the website (split hosts)."""
-    app_info = app_settings.APP_INFO
-    website = appinfo.origin_of(app_info.get("website_domain") or app_info.get("origin"))
-    if not url.startswith("/") or url.startswith("//") or website is None:
+def _on_website(url: str, request: HttpRequest) -> str:
+    """A path made absolute on the website when this request reached another host (the API)."""
+    if not url.startswith("/") or url.startswith("//"):
         return url
-    if appinfo.host_of(website) == host.lower():
+    websites = sorted(appinfo.website_origins(request))
+    here = appinfo.origin_of(f"{request.scheme}://{request.get_host()}")
+    if not websites or here in websites:
         return url
-    return f"{website}{url}"
+    return websites[0] + url
 
 
 def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> tuple[str, str]:
@@ -151,10 +162,15 @@ def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> t
     """
     field, signed_login = _refresh_context(request)
     target = safe_target_or_fallback(request, request.GET.get(field))
+    if on_website:
+        target = _on_website(target, request)
+    if signed_login is not None and signed_login == request.GET.get(field):
+        # An optional-session page signed itself as where a failed refresh goes: the visitor
+        # returns to it anonymously (the decorator renders it without a session).
+        return target, target
     login = signed_login or login_url()
     if on_website:
-        host = request.get_host()
-        target, login = _on_website(target, host), _on_website(login, host)
+        login = _on_website(login, request)
     return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 

@@ -139,31 +139,27 @@ def refresh_path() -> str:
     return str(SessionRecipe.get_instance().config.refresh_token_path.get_as_string_dangerous())
 
 
-def _api_origin() -> str:
-    from supertokens_python import Supertokens
-
-    return str(Supertokens.get_instance().app_info.api_domain.get_as_string_dangerous())
-
-
-def _origin_of(request: HttpRequest) -> str:
-    return f"{request.scheme}://{request.get_host()}".lower()
-
-
 def on_api_origin(request: HttpRequest) -> bool:
     """True when ``request`` reached the same origin as the SDK's APIs (one host for both)."""
+    from . import appinfo
+
     # Asked up to three times per rejected navigation; get_host() is the costly part.
     known: bool | None = vars(request).get("_st_on_api_origin")
     if known is None:
-        known = _origin_of(request) == _api_origin().lower()
+        known = (
+            appinfo.origin_of(f"{request.scheme}://{request.get_host()}") == appinfo.api_origin()
+        )
         request._st_on_api_origin = known  # type: ignore[attr-defined]
     return known
 
 
 def refresh_endpoint(request: HttpRequest) -> str:
     """Where a page sends the browser to be refreshed: a path on one host, else a full URL."""
+    from . import appinfo
+
     if on_api_origin(request):
         return refresh_path()
-    return _api_origin() + refresh_path()
+    return f"{appinfo.api_origin()}{refresh_path()}"
 
 
 def is_refresh_navigation(request: HttpRequest) -> bool:

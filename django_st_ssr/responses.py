@@ -19,7 +19,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from . import redirects
@@ -82,11 +82,13 @@ def reject(
     refresh_url: str | None = None,
     login_url: str | None = None,
     redirect_field_name: str | None = None,
+    back_to_page_on_failure: bool = False,
 ) -> HttpResponseBase:
     """The answer to a request whose verification did not produce a session.
 
     ``refresh_url``, ``login_url`` and ``redirect_field_name`` are a view's own overrides of the
-    settings (None: the settings).
+    settings (None: the settings). ``back_to_page_on_failure``: a failed refresh returns to the
+    page (an optional-session page) instead of going to the login page.
     """
     if result.outcome is Outcome.INVALID_CLAIMS:
         response = invalid_claims(request, result, redirect_field_name=redirect_field_name)
@@ -98,6 +100,7 @@ def reject(
             refresh_url=refresh_url,
             login_url=login_url,
             redirect_field_name=redirect_field_name,
+            back_to_page_on_failure=back_to_page_on_failure,
         )
     apply_sdk_mutators(request, result, response)
     # Answers about one browser's session: no cache may keep or share them.
@@ -116,6 +119,42 @@ def never_cache(response: HttpResponseBase) -> None:
         return
     response.headers["Expires"] = http_date()
     response.headers["Cache-Control"] = NEVER_CACHE
+
+
+def accepted(
+    request: HttpRequest, result: Verification, response: HttpResponseBase
+) -> HttpResponseBase:
+    """The view's own response to a verified request (or to an optional page's visitor).
+
+    Its content depends on who asks, so no cache may share it: ``private`` keeps shared caches
+    and Django's own (``cache_page`` in front of the decorator, the site-wide cache middleware,
+    which skip private responses) from storing it, and ``Vary: Cookie`` is there before any of
+    them looks.
+    """
+    if result.session is not None:
+        redirects.forget_refresh_attempts(request, response)
+    # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
+    apply_sdk_mutators(request, result, response)
+    private(response)
+    vary_on_cookie(response)
+    return response
+
+
+def private(response: HttpResponseBase) -> None:
+    """``patch_cache_control(response, private=True)``, written directly when there is none yet."""
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    else:
+        response.headers["Cache-Control"] = "private"
+
+
+def vary_on_cookie(response: HttpResponseBase) -> None:
+    """``patch_vary_headers(response, ("Cookie",))``, without parsing what is already there."""
+    vary = response.headers.get("Vary")
+    if vary is None:
+        response.headers["Vary"] = "Cookie"
+    elif vary != "Cookie":
+        patch_vary_headers(response, ("Cookie",))
 
 
 def is_form_post(request: HttpRequest) -> bool:
@@ -143,6 +182,7 @@ def refresh_required(
     refresh_url: str | None = None,
     login_url: str | None = None,
     redirect_field_name: str | None = None,
+    back_to_page_on_failure: bool = False,
 ) -> HttpResponseBase:
     """TRY_REFRESH / UNAUTHORISED: send a page to be refreshed, tell a script to refresh.
 
@@ -180,7 +220,12 @@ def refresh_required(
         field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
         target = request.get_full_path()
     params = {field: target}
-    if login_url or field != app_settings.REDIRECT_FIELD_NAME:
+    if back_to_page_on_failure:
+        # The "login URL" signed for this target is the target itself: see refresh_destinations.
+        params[redirects.LOGIN_URL_PARAM] = redirects.sign_refresh_context(
+            target, login_url=target, field=field
+        )
+    elif login_url or field != app_settings.REDIRECT_FIELD_NAME:
         params[redirects.LOGIN_URL_PARAM] = redirects.sign_refresh_context(
             target,
             login_url=redirects.login_url(login_url) if login_url else None,
@@ -207,15 +252,12 @@ def form_resubmission(request: HttpRequest, *, login_url: str | None = None) -> 
     from .views import refresh_page_context
 
     fields = [(name, value) for name, values in request.POST.lists() for value in values]
+    # The form is sent again to this page: never to a path a browser reads as another site.
+    page = redirects.this_page(request)
     context = refresh_page_context(
-        request,
-        target=request.get_full_path(),
-        login_url=redirects.login_url(login_url),
-        resubmit=True,
+        request, target=page, login_url=redirects.login_url(login_url), resubmit=True
     )
-    context.update(
-        {"fields": fields, "had_files": bool(request.FILES), "retry_url": request.get_full_path()}
-    )
+    context.update({"fields": fields, "had_files": bool(request.FILES), "retry_url": page})
     return render(request, "django_st_ssr/form_resubmit.html", context, status=401)
 
 
@@ -250,7 +292,7 @@ def core_unavailable(request: HttpRequest) -> HttpResponseBase:
         response = render(
             request,
             "django_st_ssr/core_unavailable.html",
-            {"retry_url": request.get_full_path()},
+            {"retry_url": redirects.this_page(request)},
             status=503,
         )
     else:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar, Union
 
 from asgiref.sync import sync_to_async
-from django.core.exceptions import SynchronousOnlyOperation
+from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 from django.http import HttpRequest
 
-from . import fastpath
+from . import fastpath, sdkerrors
 from .conf import app_settings
 
 if TYPE_CHECKING:
@@ -40,12 +40,6 @@ ClaimValidators = Union[
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-
-_CORE_DOWN_MESSAGES = (
-    "No SuperTokens core available to query",
-    "SuperTokens core threw an error",
-)
-_API_KEY_REJECTED = " with status code: 401 "
 
 
 class Outcome(enum.Enum):
@@ -236,22 +230,47 @@ async def _verify(
 async def within_core_timeout(call: Awaitable[T]) -> T:
     """Await an SDK call, giving up after ``CORE_TIMEOUT`` seconds (asyncio.TimeoutError).
 
-    The SDK fetches signing keys with a blocking ``requests.get`` (10 s timeout) that no
-    cancellation can interrupt, so its own timeout is capped to the same bound first.
+    The SDK's blocking fetch of the signing keys, which no cancellation can interrupt, is capped
+    to the same bound by :func:`apply_core_timeout`, once, when the setting is read.
     """
-    from supertokens_python.recipe.session.jwks import JWKSConfig
-
-    _SDK_JWKS_TIMEOUT_MS.setdefault("ms", JWKSConfig["request_timeout"])
     timeout = app_settings.CORE_TIMEOUT
     if not timeout:
-        JWKSConfig["request_timeout"] = _SDK_JWKS_TIMEOUT_MS["ms"]
         return await call
-    JWKSConfig["request_timeout"] = max(1, int(float(timeout) * 1000))
     return await asyncio.wait_for(call, timeout)
 
 
-# The SDK's own JWKS timeout, restored when CORE_TIMEOUT is switched off (None).
+# The SDK's own JWKS timeout (10 s), restored when CORE_TIMEOUT is switched off (None).
 _SDK_JWKS_TIMEOUT_MS: dict[str, int] = {}
+
+
+def apply_core_timeout(**signal: Any) -> None:
+    """Cap the SDK's JWKS fetch (a blocking ``requests.get``) to ``CORE_TIMEOUT``.
+
+    Called at start-up (``init_supertokens``) and with the value ``settings.SUPERTOKENS`` takes
+    (the ``setting_changed`` signal, e.g. ``override_settings``): never on a request.
+    """
+    from supertokens_python.recipe.session.jwks import JWKSConfig
+
+    from .conf import DEFAULTS
+
+    if "setting" in signal:
+        if signal["setting"] != "SUPERTOKENS":
+            return
+        value = signal.get("value")
+        timeout = (value if isinstance(value, Mapping) else {}).get(
+            "CORE_TIMEOUT", DEFAULTS["CORE_TIMEOUT"]
+        )
+    else:
+        try:
+            timeout = app_settings.CORE_TIMEOUT
+        except ImproperlyConfigured:
+            return  # E001 reports it
+    _SDK_JWKS_TIMEOUT_MS.setdefault("ms", JWKSConfig["request_timeout"])
+    try:
+        milliseconds = max(1, int(float(timeout) * 1000)) if timeout else None
+    except (TypeError, ValueError):
+        return  # not a number: the request path raises about it
+    JWKSConfig["request_timeout"] = milliseconds or _SDK_JWKS_TIMEOUT_MS["ms"]
 
 
 def outcome_for_exception(exc: Exception) -> Verification:
@@ -298,7 +317,7 @@ def is_core_failure(exc: object) -> bool:
 
     if isinstance(exc, (asyncio.TimeoutError, httpx.HTTPError, requests.RequestException)):
         return True
-    return type(exc) is Exception and str(exc).startswith(_CORE_DOWN_MESSAGES)
+    return sdkerrors.core_down_phrase(exc) is not None
 
 
 def core_rejected_api_key(exc: object) -> bool:
@@ -306,7 +325,7 @@ def core_rejected_api_key(exc: object) -> bool:
 
     The SDK reports it like any core error ("... with status code: 401 and message: ...").
     """
-    return is_core_failure(exc) and _API_KEY_REJECTED in str(exc)
+    return sdkerrors.is_core_401(exc)
 
 
 def log_core_failure(exc: object) -> None:
@@ -318,8 +337,7 @@ def log_core_failure(exc: object) -> None:
         )
         return
     # Only the type and the SDK's fixed phrase: the rest may echo request data.
-    text = str(exc)
-    reason = next((m for m in _CORE_DOWN_MESSAGES if text.startswith(m)), "")
+    reason = sdkerrors.core_down_phrase(exc) or ""
     logger.warning("SuperTokens core unavailable: %s %s", type(exc).__name__, reason)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -16,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from . import redirects, refresh
+from . import appinfo, redirects, refresh
 from .conf import SETTING_NAME, app_settings
 
 WEB_JS_BUNDLES = ("website", "supertokens", "session")
@@ -70,17 +69,6 @@ def refresh_api_url() -> str:
     )
 
 
-def _website_origins() -> list[str]:
-    app_info = app_settings.APP_INFO
-    origins = []
-    for key in ("website_domain", "origin"):
-        value = app_info.get(key)
-        if isinstance(value, str) and "//" in value:
-            parts = urlsplit(value)
-            origins.append(f"{parts.scheme}://{parts.netloc}")
-    return origins
-
-
 def refresh_page_context(
     request: HttpRequest, *, target: str, login_url: str, resubmit: bool = False
 ) -> dict[str, Any]:
@@ -100,7 +88,7 @@ def refresh_page_context(
             # web-js writes its state cookies here; the server writes them on the same domain.
             "cookieDomain": SessionRecipe.get_instance().config.cookie_domain or None,
             "resubmit": resubmit,
-            "allowedOrigins": _website_origins(),
+            "allowedOrigins": sorted(appinfo.website_origins(request)),
             "maxAttempts": app_settings.MAX_REFRESH_ATTEMPTS,
             "loopCookie": redirects.LOOP_COOKIE_NAME,
             "windowSeconds": app_settings.REFRESH_WINDOW,

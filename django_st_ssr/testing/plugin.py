@@ -7,6 +7,9 @@ Fixtures:
   controls then skip the test.
 - ``st_login(client, *, user_id=None, email=None, payload=None)``: a real session through the SDK,
   its cookies put on a Django test ``Client``/``AsyncClient``; ``st_alogin`` is the async twin.
+- ``st_force_login(client, user=None, *, roles=(), permissions=())``: Django's ``force_login`` for
+  ``SuperTokensBackend``: signs in ``user`` (a new one when None) and returns it;
+  ``st_aforce_login`` is the async twin (see ``django_st_ssr.testing.auth``).
 
 Tests marked ``@pytest.mark.emulator_only`` are skipped against a real core.
 """
@@ -226,3 +229,19 @@ def st_login(st_core: Any) -> Callable[..., LoggedInSession]:
 def st_alogin(st_core: Any) -> Callable[..., Awaitable[LoggedInSession]]:
     """``await st_alogin(client, *, user_id=None, email=None, payload=None)``."""
     return alogin
+
+
+@pytest.fixture
+def st_force_login(st_core: Any) -> Callable[..., Any]:
+    """``st_force_login(client, user=None, *, roles=(), permissions=())`` -> the Django user."""
+    from .auth import force_login
+
+    return force_login
+
+
+@pytest.fixture
+def st_aforce_login(st_core: Any) -> Callable[..., Awaitable[Any]]:
+    """``await st_aforce_login(client, user=None, *, roles=(), permissions=())``."""
+    from .auth import aforce_login
+
+    return aforce_login

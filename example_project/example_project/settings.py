@@ -12,8 +12,18 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-do-not-use-in-production")
+# Defaults for `make demo` on your own machine only: DEBUG on (Django's technical error pages)
+# and a published SECRET_KEY (anyone could sign cookies for this site with it). With DEBUG off,
+# i.e. anywhere reachable by others, a SECRET_KEY of your own is required.
+DEMO_SECRET_KEY = "example-only-do-not-use-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG=0 with the example's published SECRET_KEY: set DJANGO_SECRET_KEY."
+    )
 
 # The origin a browser uses to reach this site. supertokens-web-js on the refresh page calls the
 # refresh API on this origin, so it must be the exact scheme://host:port in the address bar.
@@ -21,6 +31,12 @@ SITE_URL = os.environ.get("EXAMPLE_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 INSTALLED_APPS = [
+    # Django's auth on SuperTokens sessions: request.user, permissions, the admin.
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.messages",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     "django_st_ssr",
     "pages",
@@ -28,8 +44,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Before SuperTokensMiddleware, which replaces its request.user with the SuperTokens one.
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # script-src 'self': the refresh page works without inline script.
     "example_project.csp.ContentSecurityPolicyMiddleware",
@@ -49,14 +69,32 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.session",
             ],
         },
     }
 ]
 
-# No models: users and sessions live in the SuperTokens core.
-DATABASES: dict[str, dict[str, str]] = {}
+# Sessions and accounts live in the SuperTokens core; the database holds the Django side: a user
+# row per SuperTokens user (for ForeignKeys such as Order.owner) and the orders. `manage.py demo`
+# migrates it; EXAMPLE_DATABASE puts it elsewhere (the browser tests use a temporary file).
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("EXAMPLE_DATABASE") or BASE_DIR / "db.sqlite3",
+    }
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "django_st_ssr.auth.SuperTokensBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# No Django session of its own is needed: SuperTokens is the session. Cookie-based sessions keep
+# the admin's messages without a table.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 LOGIN_URL = "/signin/"
 STATIC_URL = "/static/"
@@ -74,7 +112,14 @@ SUPERTOKENS = {
         "api_base_path": "/auth",
         "website_base_path": "/",
     },
-    "RECIPES": ["supertokens_python.recipe.emailpassword.init"],
+    "RECIPES": [
+        "supertokens_python.recipe.emailpassword.init",
+        # Roles and permissions in the access token: request.user.has_perm, is_staff, the admin.
+        "supertokens_python.recipe.userroles.init",
+    ],
+    # `python manage.py add_user EMAIL PASSWORD --role staff` makes an account that may use
+    # /admin/ and /orders/all/ (the role's permissions are in EXAMPLE_ROLES below).
+    "STAFF_ROLES": ["staff"],
     # "server" (default): an expired page is refreshed on the server, no JavaScript;
     # "page": through the JavaScript refresh page. ST_REFRESH_MODE=page make demo tries it.
     "REFRESH_MODE": os.environ.get("ST_REFRESH_MODE", "server"),
@@ -86,3 +131,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django_st_ssr": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# The SuperTokens roles `manage.py add_user --role` creates, with their permissions (named like
+# Django's, so permission_required and {{ perms }} see them).
+EXAMPLE_ROLES = {"staff": ["pages.view_all_orders", "pages.view_order", "pages.change_order"]}

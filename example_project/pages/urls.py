@@ -10,4 +10,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("reports/", views.reports, name="reports"),
     path("notes/", views.notes, name="notes"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/all/", views.all_orders, name="all_orders"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django_st_ssr.refresh import write_browser_state
 from django_st_ssr.views import sign_out
 
 from .forms import CredentialsForm, SignUpForm
+from .models import Order
 
 # A single-tenant app: SuperTokens' default tenant.
 TENANT_ID = "public"
@@ -137,3 +139,25 @@ def notes(request: HttpRequest) -> HttpResponse:
     saved = request.POST.get("note", "") if request.method == "POST" else None
     context = {"details": _session_details(request.st_session), "saved": saved}  # type: ignore[attr-defined]
     return render(request, "pages/notes.html", context)
+
+
+# -- Django's own auth on the SuperTokens session (README "Django auth") -----------------------
+
+
+@login_required
+def orders(request: HttpRequest) -> HttpResponse:
+    # request.user is the Django row of the SuperTokens user: models can point at it.
+    if request.method == "POST":
+        item = request.POST.get("item", "").strip()[:100]
+        if item:
+            Order.objects.create(owner=request.user, item=item)
+        return HttpResponseRedirect(reverse("orders"))
+    context = {"orders": Order.objects.filter(owner=request.user)}  # type: ignore[misc]
+    return render(request, "pages/orders.html", context)
+
+
+@permission_required("pages.view_all_orders", raise_exception=True)
+def all_orders(request: HttpRequest) -> HttpResponse:
+    # Staff only: the permission comes with the SuperTokens role "staff" (settings.EXAMPLE_ROLES).
+    context = {"orders": Order.objects.select_related("owner")}
+    return render(request, "pages/all_orders.html", context)

@@ -6,7 +6,8 @@
 - ``cold-keys``: no signing keys and an empty fast-path cache when the test starts, like a worker
   that just started: the first verification fetches the keys through the SDK.
 
-``pytest tests/app --verification-path=sdk-only`` runs one of them.
+Tests that use no core (``st_core``, directly or through ``st_login``...) run once. ``pytest
+tests/app --verification-path=sdk-only`` runs one of the three.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ PATHS = ("fast-path", "sdk-only", "cold-keys")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "verification_path" in metafunc.fixturenames:
+    # Only a test that talks to a core verifies sessions; the others run once.
+    if "verification_path" in metafunc.fixturenames and "st_core" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("verification_path", None)
         metafunc.parametrize("verification_path", [chosen] if chosen else PATHS, indirect=True)
 
@@ -31,7 +33,7 @@ def verification_path(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
 
     from django_st_ssr import fastpath
 
-    # unittest-style TestCases are not parametrised: they run on the fast path.
+    # Unparametrised: a test without a core, or a unittest TestCase (pytest cannot parametrise).
     path = getattr(request, "param", "fast-path")
     fastpath.clear_cache()
     if path == "sdk-only":

@@ -61,7 +61,13 @@ def test_values_are_kept_until_a_setting_changes(monkeypatch: pytest.MonkeyPatch
     assert calls == []
     with override_settings(SUPERTOKENS={**settings.SUPERTOKENS, "REFRESH_WINDOW": 7}):
         assert read("REFRESH_WINDOW") == 7
-    assert calls == ["read"]
+        # Read again once after the change (other setting_changed receivers may read too) ...
+        assert calls
+        calls.clear()
+        for _ in range(3):
+            assert read("REFRESH_WINDOW") == 7
+        # ... and kept from then on.
+        assert calls == []
     assert read("REFRESH_WINDOW") == settings.SUPERTOKENS.get("REFRESH_WINDOW", 30)
 
 

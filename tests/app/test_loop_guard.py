@@ -11,8 +11,8 @@ import hashlib
 import time
 from typing import Any
 
-from django.core import signing
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, override_settings
 
 from django_st_ssr import redirects
 
@@ -51,19 +51,26 @@ def test_an_unsigned_loop_cookie_is_not_trusted(st_core: Any) -> None:
     assert trip(client) != LOOP
 
 
+def _signed_by_django(value: str) -> str:
+    """The loop cookie as ``set_signed_cookie`` writes it with this site's SECRET_KEY.
+
+    Built through Django itself, not by hand: Django 6.1 changed the salt of signed cookies.
+    """
+    response = HttpResponse()
+    response.set_signed_cookie(redirects.LOOP_COOKIE_NAME, value, salt=redirects._LOOP_SALT)
+    return response.cookies[redirects.LOOP_COOKIE_NAME].value
+
+
 def test_a_loop_cookie_signed_with_another_key_is_not_trusted(st_core: Any) -> None:
-    forged = signing.TimestampSigner(
-        key="not-this-sites-secret-key",
-        salt=redirects.LOOP_COOKIE_NAME + redirects._LOOP_SALT,
-    ).sign(f"99:{int(time.time())}:{_tag('/protected/')}")
+    value = f"99:{int(time.time())}:{_tag('/protected/')}"
+    with override_settings(SECRET_KEY="not-this-sites-secret-key"):
+        forged = _signed_by_django(value)
     client = Client()
     client.cookies[redirects.LOOP_COOKIE_NAME] = forged
     assert trip(client) != LOOP
     # A cookie this site signed, for the same value, is trusted: the test above is not vacuous.
     client = Client()
-    client.cookies[redirects.LOOP_COOKIE_NAME] = signing.get_cookie_signer(
-        salt=redirects.LOOP_COOKIE_NAME + redirects._LOOP_SALT
-    ).sign(f"99:{int(time.time())}:{_tag('/protected/')}")
+    client.cookies[redirects.LOOP_COOKIE_NAME] = _signed_by_django(value)
     assert trip(client) == LOOP
 
 

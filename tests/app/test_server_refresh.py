@@ -323,7 +323,7 @@ def test_invalid_refresh_mode_is_a_configuration_error(settings):
     from django_st_ssr.checks import check_refresh_mode
 
     settings.SUPERTOKENS = {**settings.SUPERTOKENS, "REFRESH_MODE": "js"}
-    assert [m.id for m in check_refresh_mode()] == ["django_st_ssr.E008"]
+    assert [m.id for m in check_refresh_mode()] == ["django_st_ssr.E010"]
     with pytest.raises(ImproperlyConfigured, match="REFRESH_MODE"):
         Client().get("/protected/")
 

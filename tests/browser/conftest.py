@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from . import journeys
 from .harness import (
     ARTIFACTS,
     CHROMIUM,
@@ -142,4 +143,7 @@ def _keep_evidence(node: pytest.Item, browser: Browser) -> None:
 
 
 def pytest_report_header() -> list[str]:
-    return [f"browser tests: {CHROMIUM}, example served from {EXAMPLE_DIR.relative_to(REPO)}"]
+    return [
+        f"browser tests: {CHROMIUM}, example served from {EXAMPLE_DIR.relative_to(REPO)}",
+        f"journeys: JOURNEY_SEED={journeys.SEED}, {journeys.WALKS} walks x {journeys.STEPS} steps",
+    ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -181,6 +183,13 @@ def serve_example(kind: str, core: Any, mode: str = "server") -> Iterator[Exampl
         "SUPERTOKENS_TLDEXTRACT_DISABLE_HTTP": "1",
         "PYTHONUNBUFFERED": "1",
     }
+    # Its own migrated SQLite file: user rows and orders of the Django-auth pages.
+    database = Path(tempfile.mkdtemp(prefix="st-ssr-example-")) / "db.sqlite3"
+    env["EXAMPLE_DATABASE"] = str(database)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=EXAMPLE_DIR, env=env, check=True, timeout=120,
+    )  # fmt: skip
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"{kind}-{mode}-server.log"
     with log_path.open("wb") as log:
@@ -199,3 +208,4 @@ def serve_example(kind: str, core: Any, mode: str = "server") -> Iterator[Exampl
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(database.parent, ignore_errors=True)

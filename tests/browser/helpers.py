@@ -14,6 +14,8 @@ from .harness import HOST, Browser, off_loop
 
 PASSWORD = "correct-horse-42"
 REFRESH_PATH = "/refresh-session/"
+# The SDK's refresh API, and the server-side refresh (REFRESH_MODE "server").
+SERVER_REFRESH = "/auth/session/refresh"
 
 
 def new_email() -> str:
@@ -159,3 +161,17 @@ class HeldRequests:
     def release(self) -> None:
         for route in self.routes:
             route.continue_()
+
+
+def watch_refresh_calls(page: Any) -> list[tuple[str, int]]:
+    """(method, status) of every response from the refresh path, in order, as they arrive."""
+    calls: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: (
+            calls.append((r.request.method, r.status))
+            if urlsplit(r.url).path == SERVER_REFRESH
+            else None
+        ),
+    )
+    return calls

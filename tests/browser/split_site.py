@@ -16,6 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from example_project.settings import *  # noqa: F403
 from example_project.settings import MIDDLEWARE, SUPERTOKENS
 
+# This topology test is about cookies across hosts and runs no migrations: Django's auth stays off
+# the SuperTokens session here (tests/browser/test_auth.py covers it on the example).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
 WEB_URL = os.environ["SPLIT_WEB_URL"].rstrip("/")
 API_URL = os.environ["SPLIT_API_URL"].rstrip("/")
 

@@ -25,11 +25,11 @@ from .helpers import (
     submit_credentials,
     wait_for_page,
     wait_for_path,
+    watch_refresh_calls,
 )
 
 pytestmark = pytest.mark.browser
 
-SERVER_REFRESH = "/auth/session/refresh"
 WEB_JS = "/static/django_st_ssr/vendor/supertokens-web-js"
 
 
@@ -47,19 +47,6 @@ def example_server(request: pytest.FixtureRequest, st_core: Any) -> Iterator[Exa
 
 def _mode(browser: Browser) -> str:
     return str(browser.server.mode)  # type: ignore[attr-defined]
-
-
-def _watch_refresh_calls(page: Any) -> list[tuple[str, int]]:
-    calls: list[tuple[str, int]] = []
-    page.on(
-        "response",
-        lambda r: (
-            calls.append((r.request.method, r.status))
-            if urlsplit(r.url).path == SERVER_REFRESH
-            else None
-        ),
-    )
-    return calls
 
 
 def _web_js_view(page: Any, server_url: str) -> dict[str, Any]:
@@ -85,7 +72,7 @@ def test_signed_out_then_signed_in_browser_stays_signed_in_at_expiry(
     browser: Browser, st_core: Any
 ) -> None:
     page = browser.page
-    refresh_calls = _watch_refresh_calls(page)
+    refresh_calls = watch_refresh_calls(page)
     email = sign_up(browser)
     user_id = page.inner_text("#user-id")
 
@@ -133,7 +120,7 @@ def test_signed_out_then_signed_in_browser_stays_signed_in_at_expiry(
 
 def test_form_sent_with_an_expired_session_is_processed(browser: Browser, st_core: Any) -> None:
     page = browser.page
-    refresh_calls = _watch_refresh_calls(page)
+    refresh_calls = watch_refresh_calls(page)
     email = sign_up(browser)
     go(page, "/notes/")
     wait_for_path(page, "/notes/")

@@ -1,1 +1,4 @@
-"""An app overriding the refresh page's base template (tests/app/test_template_overrides.py)."""
+"""An app overriding the refresh page's base template.
+
+Used by tests/site_setup/test_template_overrides.py.
+"""

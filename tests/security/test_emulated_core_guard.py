@@ -93,3 +93,28 @@ def test_status_says_emulated(st_core: Any) -> None:
     assert core["emulated"] is st_core.emulated
     assert ("EMULATED" in out.getvalue()) is st_core.emulated
     assert ("emulated core" in out.getvalue()) is st_core.emulated
+
+
+EXAMPLE_SETTINGS = "import example_project.settings as s; print('DEBUG', s.DEBUG, flush=True)\n"
+
+
+def example_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", EXAMPLE_SETTINGS],
+        cwd=ROOT / "example_project",
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_example_refuses_debug_off_with_its_published_key() -> None:
+    # Its defaults (DEBUG on, a fixed key) are for `make demo` on one's own machine.
+    assert example_settings().stdout == "DEBUG True\n"
+    refused = example_settings(DJANGO_DEBUG="0")
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_DEBUG=0 with the example's published" in refused.stderr
+    own_key = example_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="a-key-of-my-own-" * 4)
+    assert own_key.stdout == "DEBUG False\n", own_key.stderr

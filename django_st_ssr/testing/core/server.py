@@ -586,11 +586,13 @@ def _make_handler(core: EmulatedCore) -> type[BaseHTTPRequestHandler]:
                 self.send_header("content-type", ctype)
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if self.command != "HEAD":
+                    self.wfile.write(body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (e.g. timed out on a delayed answer)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _respond
+        # Every method reaches the routing: one a path does not serve is a 405 (as on a real core).
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _respond
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # the request log is core.log; stderr noise helps nobody

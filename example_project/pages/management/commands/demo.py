@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The Django side of the accounts (user rows, orders) lives in SQLite: ready it first.
+        call_command("migrate", interactive=False, verbosity=0)
         site_url = f"http://{options['addr']}:{options['port']}"
         self.check_port_free(options["addr"], options["port"])
         env = {**os.environ, "EXAMPLE_SITE_URL": site_url}
