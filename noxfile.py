@@ -20,7 +20,7 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
-nox.options.sessions = ["lint", "typecheck", "tests", "postgres", "matrix"]
+nox.options.sessions = ["lint", "typecheck", "tests", "postgres", "matrix", "drf", "ninja"]
 nox.options.reuse_venv = "yes"
 # A machine without some Python skips those matrix sessions; CI must have them all.
 nox.options.error_on_missing_interpreters = os.environ.get("CI") == "true"
@@ -42,6 +42,8 @@ MATRIX_PYTEST_ARGS = [
     "not browser and not packaging",
     "--ignore=tests/browser",
     "--ignore=tests/packaging",
+    # The API integrations have their own sessions (drf, ninja), each with only its extra.
+    "--ignore=tests/contrib",
     # The main session runs tests/app on all three verification paths (fast path, SDK only, cold
     # keys); what differs between Django versions is seen on one of them, at a third of the time.
     "--verification-path=fast-path",
@@ -124,6 +126,28 @@ def postgres(session: nox.Session) -> None:
 def matrix(session: nox.Session, django: str) -> None:
     session.install(f"Django~={django}.0", "-r", "requirements/matrix.txt", "-e", ".")
     _pytest(session, "python", "-m", "pytest", *MATRIX_PYTEST_ARGS)
+
+
+# The API integrations, each installed through its extra alone in a virtualenv of its own: proves
+# the extra pulls in what the integration needs, and that neither needs the other.
+INTEGRATIONS = {"drf": "requirements/drf.txt", "ninja": "requirements/ninja.txt"}
+
+
+def _integration(session: nox.Session, extra: str) -> None:
+    session.install("-r", "requirements/matrix.txt", "-r", INTEGRATIONS[extra], "-e", f".[{extra}]")
+    _pytest(session, "python", "-m", "pytest", f"tests/contrib/test_{extra}.py")
+
+
+@nox.session(python="3.11")
+def drf(session: nox.Session) -> None:
+    """contrib.drf with Django REST framework (pinned as in requirements/test.txt)."""
+    _integration(session, "drf")
+
+
+@nox.session(python="3.11")
+def ninja(session: nox.Session) -> None:
+    """contrib.ninja with Django Ninja (pinned as in requirements/test.txt)."""
+    _integration(session, "ninja")
 
 
 @nox.session(python=False)

@@ -67,7 +67,7 @@ class SessionPolicy:
     def reject(self, request: HttpRequest, result: Verification) -> HttpResponseBase | None:
         """The response for a failed verification, or None (after setting st_session)."""
         if result.outcome is Outcome.SESSION:
-            if _unchecked_cross_site_write(request, result):
+            if unchecked_cross_site_write(request, result):
                 return responses.cross_site_refused()
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]
@@ -124,7 +124,7 @@ def _cache_page_around(view_func: Callable[..., Any]) -> CacheMiddleware | None:
     return None
 
 
-def _unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
+def unchecked_cross_site_write(request: HttpRequest, result: Verification) -> bool:
     """True for a signed-in unsafe request from another origin that no CSRF check has seen.
 
     On a ``csrf_exempt`` view (or without CsrfViewMiddleware) Django checks nothing, and with

@@ -9,7 +9,9 @@ decorator, the mixin and every integration ask :func:`reject`, so there is one a
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Sequence
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
 
 from django.http import (
     HttpRequest,
@@ -30,6 +32,49 @@ from .verify import Outcome, Verification
 REFRESH_URL_HEADER = "X-SuperTokens-Refresh-URL"
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+CROSS_SITE_REFUSED = {"message": "cross-site request refused"}
+
+# supertokens-website's fetch and XMLHttpRequest interceptors add this header (and ``rid``) to
+# every call they handle (lib/build/fetch.js doRequest, xmlhttprequest.js send); they answer a
+# 401 by refreshing and replaying the call. htmx alone never sends it.
+SDK_INTERCEPTOR_HEADER = "st-auth-mode"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """A request htmx made (it sends ``HX-Request: true``)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def htmx_needs_page(request: HttpRequest) -> bool:
+    """An htmx request that must be answered with a full-page move, not a 401.
+
+    htmx ignores a 401 (the click does nothing) and follows a 3xx silently, swapping whatever it
+    ends on (a refresh or sign-in page) into the fragment. Only when the page's frontend SDK
+    intercepts the call is the 401 right: the SDK refreshes and replays it, body and all.
+    """
+    return is_htmx(request) and SDK_INTERCEPTOR_HEADER not in request.headers
+
+
+def htmx_current_page(request: HttpRequest, *, absolute: bool = False) -> str:
+    """The page htmx is on (``HX-Current-URL``, validated): the way back after a full-page move.
+
+    Never the request's own URL: that is a fragment, not a page to return to.
+    """
+    url = redirects.safe_target(request, request.headers.get("HX-Current-URL"))
+    parts = urlsplit(url or redirects.FALLBACK_TARGET)
+    if parts.netloc and not absolute and parts.netloc.lower() == request.get_host().lower():
+        return urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    if not parts.netloc and absolute:
+        return request.build_absolute_uri(urlunsplit(("", "", parts.path, parts.query, "")))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def htmx_redirect(location: str) -> HttpResponse:
+    """A full-page navigation htmx performs itself (``HX-Redirect``); never a 3xx."""
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = location
+    return response
 
 
 def _accept_quality(accept: str, wanted: Callable[[str], bool]) -> float:
@@ -157,6 +202,22 @@ def vary_on_cookie(response: HttpResponseBase) -> None:
         patch_vary_headers(response, ("Cookie",))
 
 
+def api_answer(
+    outcome: Outcome, claim_errors: Sequence[dict[str, Any]] = ()
+) -> tuple[int, dict[str, Any]]:
+    """(status, JSON body) telling a script (fetch, DRF, Ninja) about an outcome.
+
+    The statuses and bodies supertokens-web-js acts on: 401 "try refresh token" makes it refresh
+    and replay the call (a missing or revoked session ends in its UNAUTHORISED event); 403
+    carries the SDK's ``claimValidationErrors``.
+    """
+    if outcome is Outcome.INVALID_CLAIMS:
+        return 403, {"message": "invalid claim", "claimValidationErrors": list(claim_errors)}
+    if outcome is Outcome.CORE_UNAVAILABLE:
+        return 503, {"message": "authentication service unavailable"}
+    return 401, {"message": "try refresh token"}
+
+
 def is_form_post(request: HttpRequest) -> bool:
     """True for a browser submitting an HTML form (it shows the answer as a page).
 
@@ -171,7 +232,7 @@ def cross_site_refused() -> HttpResponseBase:
 
     The answer of the /auth guard and of protected views no Django CSRF check has seen.
     """
-    response = JsonResponse({"message": "cross-site request refused"}, status=403)
+    response = JsonResponse(CROSS_SITE_REFUSED, status=403)
     never_cache(response)
     return response
 
@@ -195,30 +256,31 @@ def refresh_required(
     destination = (
         refresh.refresh_endpoint(request) if server else redirects.refresh_url(refresh_url)
     )
+    htmx = htmx_needs_page(request)
     navigation = is_navigation(request)
-    if not navigation and not is_form_post(request):
-        response: HttpResponseBase = JsonResponse({"message": "try refresh token"}, status=401)
+    if not htmx and not navigation and not is_form_post(request):
+        status, body = api_answer(Outcome.TRY_REFRESH)
+        response: HttpResponseBase = JsonResponse(body, status=status)
         response[REFRESH_URL_HEADER] = destination
         return response
     # HttpResponseRedirect, not redirect(): that first tries (and fails) to reverse the URL.
     if redirects.loop_detected(request):
-        response = HttpResponseRedirect(
-            redirects.loop_error_url(redirects.refresh_url(refresh_url))
-        )
+        loop_page = redirects.loop_error_url(redirects.refresh_url(refresh_url))
+        response = htmx_redirect(loop_page) if htmx else HttpResponseRedirect(loop_page)
         redirects.forget_refresh_attempts(request, response)
         return response
     if server:
         # The handler runs under the default field; a view's own field names its refresh page's.
         field = app_settings.REDIRECT_FIELD_NAME
         # On another host (pages on www, API on api) the way back must name this host.
-        target = (
-            request.get_full_path()
-            if refresh.on_api_origin(request)
-            else request.build_absolute_uri()
-        )
+        absolute = not refresh.on_api_origin(request)
+        if htmx:
+            target = htmx_current_page(request, absolute=absolute)
+        else:
+            target = request.build_absolute_uri() if absolute else request.get_full_path()
     else:
         field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
-        target = request.get_full_path()
+        target = htmx_current_page(request) if htmx else request.get_full_path()
     params = {field: target}
     if back_to_page_on_failure:
         # The "login URL" signed for this target is the target itself: see refresh_destinations.
@@ -232,7 +294,9 @@ def refresh_required(
             field=field,
         )
     location = redirects.add_query(destination, **params)
-    if navigation:
+    if htmx:
+        response = htmx_redirect(location)
+    elif navigation:
         response = HttpResponseRedirect(location)
     elif server and refresh.on_api_origin(request):
         # 307: the browser sends the same POST, body and all, to the refresh and back again;
@@ -264,26 +328,31 @@ def form_resubmission(request: HttpRequest, *, login_url: str | None = None) -> 
 def invalid_claims(
     request: HttpRequest, result: Verification, *, redirect_field_name: str | None = None
 ) -> HttpResponseBase:
-    if is_navigation(request):
+    # Whether or not the page's SDK intercepts it, an htmx call would leave a 403 unseen.
+    htmx = is_htmx(request)
+    if htmx or is_navigation(request):
         claim_redirects = app_settings.CLAIM_REDIRECTS
         for claim_id in result.claim_ids:
             if claim_id in claim_redirects:
                 field = redirect_field_name or app_settings.REDIRECT_FIELD_NAME
                 target = redirects.add_query(
                     str(resolve_url(claim_redirects[claim_id])),
-                    **{field: request.get_full_path()},
+                    **{field: htmx_current_page(request) if htmx else request.get_full_path()},
                 )
-                return redirect(target)
-        return render(
+                return htmx_redirect(target) if htmx else redirect(target)
+        page = render(
             request,
             "django_st_ssr/invalid_claims.html",
             {"claim_ids": result.claim_ids},
-            status=403,
+            status=200 if htmx else 403,
         )
-    return JsonResponse(
-        {"message": "invalid claim", "claimValidationErrors": list(result.claim_errors)},
-        status=403,
-    )
+        if htmx:
+            # htmx swaps only 2xx answers: this one replaces the whole page, not the fragment.
+            page["HX-Retarget"] = "body"
+            page["HX-Reswap"] = "innerHTML"
+        return page
+    status, body = api_answer(Outcome.INVALID_CLAIMS, result.claim_errors)
+    return JsonResponse(body, status=status)
 
 
 def core_unavailable(request: HttpRequest) -> HttpResponseBase:
@@ -296,9 +365,29 @@ def core_unavailable(request: HttpRequest) -> HttpResponseBase:
             status=503,
         )
     else:
-        response = JsonResponse({"message": "authentication service unavailable"}, status=503)
+        status, body = api_answer(Outcome.CORE_UNAVAILABLE)
+        response = JsonResponse(body, status=status)
     response["Retry-After"] = "5"
     return response
+
+
+def defer_rejection(request: HttpRequest, result: Verification) -> None:
+    """Note a rejection whose response a framework builds later (DRF, Ninja raise instead).
+
+    ``SuperTokensMiddleware`` then finishes that response with :func:`finish_deferred`.
+    """
+    request._st_rejection = result  # type: ignore[attr-defined]
+
+
+def finish_deferred(request: HttpRequest, response: HttpResponseBase) -> None:
+    """The SDK's cookie changes and no-store on the answer to a deferred rejection."""
+    result: Verification | None = getattr(request, "_st_rejection", None)
+    if result is None:
+        return
+    apply_sdk_mutators(request, result, response)
+    add_never_cache_headers(response)
+    if result.outcome is Outcome.CORE_UNAVAILABLE:
+        response["Retry-After"] = "5"
 
 
 def apply_sdk_mutators(

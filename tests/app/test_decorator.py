@@ -111,7 +111,8 @@ def test_garbage_cookie_counts_as_no_session(st_core):
         {"Sec-Fetch-Mode": "cors"},
         {"Sec-Fetch-Mode": "same-origin"},
         {"X-Requested-With": "XMLHttpRequest"},
-        {"HX-Request": "true"},
+        # htmx through the frontend SDK's interceptor (plain htmx: tests/app/test_htmx.py).
+        {"HX-Request": "true", "st-auth-mode": "cookie"},
         {"Accept": "application/json"},
         {"Accept": "application/json, text/html;q=0.5"},
     ],
