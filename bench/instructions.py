@@ -163,7 +163,6 @@ ROWS = [
         (Step("/user/", 200, USER),),
         "valid",
         needs="django_st_ssr.auth",
-        pending="bench/settings_auth.py needs its database migrated first (run.py does it)",
     ),
     Row(
         "drf",
