@@ -21,6 +21,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 
 SUPERTOKENS = {
     "CONNECTION_URI": os.environ.get("BENCH_CORE_URI", "http://127.0.0.1:3567"),
+    # Under callgrind a call to the core runs ~50x slower: bench/instructions.py raises this.
+    "CORE_TIMEOUT": float(os.environ.get("BENCH_CORE_TIMEOUT", "5")),
     "APP_INFO": {
         "app_name": "bench",
         "api_domain": "http://localhost:8000",

@@ -135,9 +135,11 @@ def run(handler: str, path: str, cookie: str, n: int) -> tuple[float, float, int
 Answer = tuple[int, list[tuple[str, str]], bytes]  # status, headers, body
 
 
-def wsgi_once(method: str, path: str, cookie: str) -> Answer:
+def wsgi_once(method: str, url: str, cookie: str) -> Answer:
+    path, _, query = url.partition("?")
     environ = wsgi_environ(path, cookie)
     environ["REQUEST_METHOD"] = method
+    environ["QUERY_STRING"] = query
     environ["wsgi.input"] = io.BytesIO(b"")
     started: list[tuple[str, list[tuple[str, str]]]] = []
 
@@ -152,9 +154,11 @@ def wsgi_once(method: str, path: str, cookie: str) -> Answer:
     return int(status[:3]), headers, body
 
 
-async def asgi_once(method: str, path: str, cookie: str) -> Answer:
+async def asgi_once(method: str, url: str, cookie: str) -> Answer:
+    path, _, query = url.partition("?")
     scope = asgi_scope(path, cookie)
     scope["method"] = method
+    scope["query_string"] = query.encode()
     answer: dict[str, Any] = {"status": 0, "headers": [], "body": b""}
     sent = False
 

@@ -10,6 +10,7 @@ all use this module, so they agree with each other and with the SDK about which 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,14 @@ def origin_of(value: object) -> str | None:
     """
     if not isinstance(value, str) or not value.strip():
         return None
+    return _origin_of(value)
+
+
+# A pure function of the text, asked on every rejected navigation (the request's own origin and
+# api_domain): the SDK's normalisation costs more than the rest of the answer. Bounded, as the
+# request's origin comes from its (allowed) Host header.
+@lru_cache(maxsize=256)
+def _origin_of(value: str) -> str | None:
     from supertokens_python.normalised_url_domain import NormalisedURLDomain
 
     try:

@@ -63,8 +63,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from supertokens_python.recipe.session.interfaces import SessionContainer
 
-# Enough for every live session of a busy worker; the oldest entry goes first.
-MAX_ENTRIES = 10_000
+# About 4 KB an entry (the token, its parsed payload, the front token): at most ~17 MB a worker.
+# A token that fell out costs one more signature check (~1M instructions); the oldest goes first.
+MAX_ENTRIES = 4_096
 
 # What decide() answers besides a session (and None, "ask the SDK").
 EXPIRED = "expired"

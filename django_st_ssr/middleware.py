@@ -16,7 +16,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 
 from . import appinfo, responses, sdkerrors
@@ -282,10 +281,7 @@ class SuperTokensMiddleware:
         attributes = vars(request)
         if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
-            if response.has_header("Vary"):
-                patch_vary_headers(response, ("Cookie",))
-            else:
-                response.headers["Vary"] = "Cookie"  # what patch_vary_headers writes, for less
+            responses.vary_on_cookie(response)
         if "_st_rejection" in attributes:
             # An API framework's answer to a rejection it raised (contrib.drf, contrib.ninja).
             responses.finish_deferred(request, response)

@@ -143,7 +143,14 @@ def on_api_origin(request: HttpRequest) -> bool:
     """True when ``request`` reached the same origin as the SDK's APIs (one host for both)."""
     from . import appinfo
 
-    return appinfo.origin_of(f"{request.scheme}://{request.get_host()}") == appinfo.api_origin()
+    # Asked up to three times per rejected navigation; get_host() is the costly part.
+    known: bool | None = vars(request).get("_st_on_api_origin")
+    if known is None:
+        known = (
+            appinfo.origin_of(f"{request.scheme}://{request.get_host()}") == appinfo.api_origin()
+        )
+        request._st_on_api_origin = known  # type: ignore[attr-defined]
+    return known
 
 
 def refresh_endpoint(request: HttpRequest) -> str:

@@ -180,9 +180,26 @@ def accepted(
         redirects.forget_refresh_attempts(request, response)
     # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
     apply_sdk_mutators(request, result, response)
-    patch_cache_control(response, private=True)
-    patch_vary_headers(response, ("Cookie",))
+    private(response)
+    vary_on_cookie(response)
     return response
+
+
+def private(response: HttpResponseBase) -> None:
+    """``patch_cache_control(response, private=True)``, written directly when there is none yet."""
+    if response.has_header("Cache-Control"):
+        patch_cache_control(response, private=True)
+    else:
+        response.headers["Cache-Control"] = "private"
+
+
+def vary_on_cookie(response: HttpResponseBase) -> None:
+    """``patch_vary_headers(response, ("Cookie",))``, without parsing what is already there."""
+    vary = response.headers.get("Vary")
+    if vary is None:
+        response.headers["Vary"] = "Cookie"
+    elif vary != "Cookie":
+        patch_vary_headers(response, ("Cookie",))
 
 
 def api_answer(

@@ -37,7 +37,8 @@ def verification_path(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     path = getattr(request, "param", "fast-path")
     fastpath.clear_cache()
     if path == "sdk-only":
-        monkeypatch.setattr(fastpath, "get_session", lambda *_args, **_kwargs: None)
+        # decide() is what verification asks (get_session() is a view of it).
+        monkeypatch.setattr(fastpath, "decide", lambda *_args, **_kwargs: None)
     elif path == "cold-keys":
         jwks.reset_jwks_cache()
     else:

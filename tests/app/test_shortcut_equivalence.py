@@ -125,3 +125,27 @@ def test_add_query_writes_what_querydict_writes(base: str, value: str) -> None:
     params = {"redirectBack": value, "login": "signed:value/+=", "ünï": value}
     assert redirects.add_query(base, **params) == django_way(base, **params)
     assert redirects.add_query(f"{base}?a=1", **params) == django_way(f"{base}?a=1", **params)
+
+
+@pytest.mark.parametrize(
+    "existing",
+    [
+        {},
+        {"Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"},
+        {"Cache-Control": "no-store", "Vary": "Cookie"},
+        {"Vary": "cookie, Accept"},
+        {"Vary": "*"},
+    ],
+)
+def test_private_and_vary_on_cookie_write_what_django_writes(existing: dict[str, str]) -> None:
+    from django.utils.cache import patch_cache_control, patch_vary_headers
+
+    from django_st_ssr.responses import private, vary_on_cookie
+
+    ours, django = HttpResponse(headers=existing), HttpResponse(headers=existing)
+    private(ours)
+    vary_on_cookie(ours)
+    vary_on_cookie(ours)  # twice (decorator, then middleware) changes nothing
+    patch_cache_control(django, private=True)
+    patch_vary_headers(django, ("Cookie",))
+    assert headers(ours) == headers(django)
