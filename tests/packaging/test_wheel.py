@@ -129,7 +129,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 SECRET_KEY = "packaging-test"
 DEBUG = True
-ALLOWED_HOSTS = ["testserver"]
+ALLOWED_HOSTS = ["testserver", "localhost"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 INSTALLED_APPS = ["django.contrib.staticfiles", "django_st_ssr"]
