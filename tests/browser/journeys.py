@@ -44,8 +44,9 @@ from .helpers import (
 
 REFRESH_API = "/auth/session/refresh"
 SIGN_IN = "/signin/"
-# Pages behind @ssr_session_required (GET /signout/ is the sign-out confirmation).
-PROTECTED = frozenset({"/dashboard/", "/reports/", "/notes/", "/signout/"})
+# Pages behind @ssr_session_required. GET /signout/ (the app's sign-out page) takes an optional
+# session like "/": it names the signed-in user, or says nobody is signed in.
+PROTECTED = frozenset({"/dashboard/", "/reports/", "/notes/"})
 # A loaded page that is not one of the refresh steps (they hold the refresh script's config).
 SETTLED = """() => location.protocol.startsWith("http") && document.readyState === "complete"
     && !document.getElementById("django-st-ssr-config")"""
@@ -280,6 +281,23 @@ class Journey:
                     m.access = "fresh"
             else:
                 self.ends_signed_out_on_sign_in(page, target)
+        elif kind == "/signout/":
+            path = urlsplit(page.url).path
+            named = page.inner_text("#email") if page.locator("#email").count() else None
+            refreshed = m.handle is not None and m.alive and m.access == "expired"
+            if m.handle is not None and (m.access == "fresh" or refreshed):
+                self.check(final == target, f"expected {target} shown, ended on {final}")
+                self.check(named == m.email, f"{target} names {named!r}, not {m.email}")
+                m.access = "fresh"
+            elif path == SIGN_IN:
+                # An optional page may still try the refresh; a dead session then ends here.
+                self.check(m.handle is not None and not m.alive, f"{target} ended on {final}")
+                self.ends_signed_out_on_sign_in(page, target)
+            else:
+                self.check(path == "/signout/", f"{target} ended on {final}")
+                self.check(named is None, f"{target} names {named!r} to a signed-out browser")
+                if self.browser.cookie("sRefreshToken") is None:
+                    m.signed_out()
         elif kind == "/":
             self.check(urlsplit(page.url).path in ("/", SIGN_IN), f"/ ended on {final}")
             heading = page.inner_text("h1")
