@@ -110,13 +110,10 @@ class _ClaimPermission(BasePermission):
         session = _session(request)
         if session is None:
             return False  # DRF answers 401 (not signed in) or 403
-        error = type(self).check(session)
-        if error is None:
+        refused = api.unmet(session, [type(self).check])
+        if refused is None:
             return True
-        # The claim's id: a navigation goes to its CLAIM_REDIRECTS page, as for pages.
-        refused = Verification(
-            Outcome.INVALID_CLAIMS, claim_ids=(error["id"],), claim_errors=(error,)
-        )
+        # Named claims: a navigation goes to the claim's CLAIM_REDIRECTS page, as pages do.
         responses.defer_rejection(request._request, refused)
         raise _refusal(*responses.api_answer(refused.outcome, refused.claim_errors))
 
