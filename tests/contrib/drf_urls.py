@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import include, path
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    renderer_classes,
+)
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.renderers import StaticHTMLRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -86,6 +92,15 @@ def notes(request: Request) -> Response:
     return Response(_who(request))
 
 
+@api_view(["GET"])
+@authentication_classes(AUTH)
+@permission_classes([IsAuthenticated])
+@renderer_classes([StaticHTMLRenderer])
+def widget(request: Request) -> Response:
+    # An HTML fragment an htmx page loads.
+    return Response(f"<p>{request.user.pk}</p>")
+
+
 class DatabaseAuthentication(SuperTokensAuthentication):
     check_database = True
 
@@ -107,4 +122,5 @@ urlpatterns = [
     path("api/verified/", verified),
     path("api/database/", database),
     path("api/notes/", notes),
+    path("api/widget/", widget),
 ]

@@ -174,6 +174,16 @@ def test_page_mode_sends_the_browser_to_the_refresh_page_then_shows_the_user(st_
     assert _shows_user(browser.get("/api/me/"), session.user_id)
 
 
+def test_page_mode_browsable_form_post_keeps_its_fields_on_the_resubmitting_page(st_login):
+    browser = _browser()
+    _without_access_token(st_login, browser)
+    form = browser.post("/api/me/", {"_content": "kept"})
+    assert form.status_code == 401
+    assert form["Content-Type"].startswith("text/html")
+    assert '<input type="hidden" name="_content" value="kept">' in form.content.decode()
+    assert "no-store" in form["Cache-Control"]
+
+
 @pytest.mark.emulator_only
 def test_page_mode_expired_token_goes_to_the_refresh_page(st_core, st_login):
     browser = _browser()
@@ -210,6 +220,25 @@ def test_missing_role_shows_the_not_allowed_page(st_login):
     assert page["Content-Type"].startswith("text/html")
     assert "Unmet requirements: st-role" in page.content.decode()
     assert "no-store" in page["Cache-Control"]
+
+
+# -- htmx -----------------------------------------------------------------------------------
+
+
+def test_htmx_fragment_moves_the_whole_page_to_the_refresh(st_login, server_mode):
+    client = Client(HTTP_HOST=HOST)
+    session = _without_access_token(st_login, client)
+    htmx = {"HX-Request": "true", "HX-Current-URL": "http://localhost:8000/dashboard/?tab=2"}
+    response = client.get("/api/widget/", headers=htmx)
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{REFRESH}?redirectBack=/dashboard/%3Ftab%3D2"
+    # With web-js on the page, its interceptor refreshes on the 401 and replays the call.
+    intercepted = client.get("/api/widget/", headers={**htmx, "st-auth-mode": "cookie"})
+    assert intercepted.status_code == 401
+    client.get(response["HX-Redirect"])
+    assert client.get("/api/widget/", headers=htmx).content.decode() == (
+        f"<p>{session.user_id}</p>"
+    )
 
 
 # -- Scripts keep the 401 -----------------------------------------------------------------------
