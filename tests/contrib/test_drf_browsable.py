@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.test import Client
+from django.test import AsyncClient, Client
 
 from django_st_ssr.testing import unique_email
 
@@ -182,6 +182,20 @@ def test_page_mode_browsable_form_post_keeps_its_fields_on_the_resubmitting_page
     assert form["Content-Type"].startswith("text/html")
     assert '<input type="hidden" name="_content" value="kept">' in form.content.decode()
     assert "no-store" in form["Cache-Control"]
+
+
+@pytest.mark.anyio
+async def test_page_mode_under_asgi(st_alogin):
+    # AsyncClient drops client-wide headers: each request names its own.
+    browser = AsyncClient()
+    session = await st_alogin(browser)
+    del browser.cookies["sAccessToken"]
+    page = await browser.get("/api/me/", headers=NAVIGATE)
+    assert page.status_code == 302
+    assert page["Location"] == f"{REFRESH_PAGE}?redirectBack=/api/me/"
+    refreshed = await browser.post(REFRESH, headers={**ORIGIN, "rid": "session"})
+    assert refreshed.status_code == 200
+    assert _shows_user(await browser.get("/api/me/", headers=NAVIGATE), session.user_id)
 
 
 @pytest.mark.emulator_only
