@@ -282,8 +282,9 @@ class SuperTokensMiddleware:
         if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
             responses.vary_on_cookie(response)
-        if "_st_rejection" in attributes:
-            # An API framework's answer to a rejection it raised (contrib.drf, contrib.ninja).
+        if "_st_rejection" in attributes or "_st_acceptance" in attributes:
+            # An API framework's answer to a session it accepted or a rejection it raised
+            # (contrib.drf, contrib.ninja).
             response = responses.finish_deferred(request, response)
         session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.

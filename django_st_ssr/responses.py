@@ -379,18 +379,30 @@ def defer_rejection(request: HttpRequest, result: Verification) -> None:
     request._st_rejection = result  # type: ignore[attr-defined]
 
 
-def finish_deferred(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-    """The answer to a rejection a framework raised: its own response, or what a page gets.
+def defer_acceptance(request: HttpRequest, result: Verification) -> None:
+    """Note a session a framework accepted (DRF, Ninja), whose response it builds later.
 
-    A script keeps the framework's response (the 401/403/503 of :func:`api_answer`), with the
-    SDK's cookie changes and no-store. A person looking at the framework's HTML (DRF's browsable
-    API) gets what a page gets from :func:`reject`: the refresh, the sign-in, the claim page.
+    ``SuperTokensMiddleware`` then finishes that response with :func:`finish_deferred`, which
+    answers it as :func:`accepted` answers a page's.
+    """
+    request._st_acceptance = result  # type: ignore[attr-defined]
+
+
+def finish_deferred(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """The answer of a framework that accepted or rejected the session itself (DRF, Ninja).
+
+    An accepted call is finished as :func:`accepted` finishes a page (the refresh-loop guard
+    ends, no shared cache keeps it). On a rejection the framework raised, a script keeps the
+    framework's response (the 401/403/503 of :func:`api_answer`), with the SDK's cookie changes
+    and no-store; a person looking at the framework's HTML (DRF's browsable API) gets what a
+    page gets from :func:`reject`: the refresh, the sign-in, the claim page.
     """
     result: Verification | None = getattr(request, "_st_rejection", None)
     if result is None or response.status_code < 400:
         # A 2xx/3xx did not come from the rejection: e.g. the browsable API probing the
         # permissions of a form it may show, or another permission that allowed the call.
-        return response
+        session: Verification | None = getattr(request, "_st_acceptance", None)
+        return response if session is None else accepted(request, session, response)
     if _framework_page_in_browser(request, response):
         return reject(request, result)
     apply_sdk_mutators(request, result, response)
