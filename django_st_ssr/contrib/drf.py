@@ -3,6 +3,7 @@
 ::
 
     REST_FRAMEWORK = {
+        # First: DRF asks only the first class for its 401 header (system check W008).
         "DEFAULT_AUTHENTICATION_CLASSES": ["django_st_ssr.contrib.drf.SuperTokensAuthentication"],
     }
 
