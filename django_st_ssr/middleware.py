@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync, iscoroutinefunction, markcoroutinefunction
@@ -37,7 +37,7 @@ from .verify import (
 if TYPE_CHECKING:
     from supertokens_python.recipe.session.interfaces import SessionContainer
 
-GetResponse = Callable[[HttpRequest], Union[HttpResponseBase, Awaitable[HttpResponseBase]]]
+GetResponse = Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]
 
 _UNSET = object()
 _T = TypeVar("_T")

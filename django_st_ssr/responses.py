@@ -9,8 +9,8 @@ decorator, the mixin and every integration ask :func:`reject`, so there is one a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.http import (
