@@ -135,7 +135,10 @@ INTEGRATIONS = {"drf": "requirements/drf.txt", "ninja": "requirements/ninja.txt"
 
 def _integration(session: nox.Session, extra: str) -> None:
     session.install("-r", "requirements/matrix.txt", "-r", INTEGRATIONS[extra], "-e", f".[{extra}]")
-    _pytest(session, "python", "-m", "pytest", f"tests/contrib/test_{extra}.py")
+    # Every test file of this integration (test_drf.py, test_drf_browsable.py, ...), no other's.
+    contrib = ROOT / "tests" / "contrib"
+    files = sorted(str(path.relative_to(ROOT)) for path in contrib.glob(f"test_{extra}*.py"))
+    _pytest(session, "python", "-m", "pytest", *files)
 
 
 @nox.session(python="3.11")

@@ -305,7 +305,7 @@ class SuperTokensMiddleware:
             responses.vary_on_cookie(response)
         if "_st_rejection" in attributes:
             # An API framework's answer to a rejection it raised (contrib.drf, contrib.ninja).
-            responses.finish_deferred(request, response)
+            response = responses.finish_deferred(request, response)
         session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.
         if session is None or not getattr(session, "response_mutators", None):

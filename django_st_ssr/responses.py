@@ -394,15 +394,38 @@ def defer_rejection(request: HttpRequest, result: Verification) -> None:
     request._st_rejection = result  # type: ignore[attr-defined]
 
 
-def finish_deferred(request: HttpRequest, response: HttpResponseBase) -> None:
-    """The SDK's cookie changes and no-store on the answer to a deferred rejection."""
+def finish_deferred(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """The answer to a rejection a framework raised: its own response, or what a page gets.
+
+    A script keeps the framework's response (the 401/403/503 of :func:`api_answer`), with the
+    SDK's cookie changes and no-store. A person looking at the framework's HTML (DRF's browsable
+    API) gets what a page gets from :func:`reject`: the refresh, the sign-in, the claim page.
+    """
     result: Verification | None = getattr(request, "_st_rejection", None)
-    if result is None:
-        return
+    if result is None or response.status_code < 400:
+        # A 2xx/3xx did not come from the rejection: e.g. the browsable API probing the
+        # permissions of a form it may show, or another permission that allowed the call.
+        return response
+    if _framework_page_in_browser(request, response):
+        return reject(request, result)
     apply_sdk_mutators(request, result, response)
     add_never_cache_headers(response)
     if result.outcome is Outcome.CORE_UNAVAILABLE:
         response["Retry-After"] = "5"
+    return response
+
+
+def _framework_page_in_browser(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """The framework answered with HTML, and a browser shows it as a page (or htmx swaps it in).
+
+    An API client without an Accept header gets the framework's first renderer (JSON), never a
+    redirect. A call supertokens-website intercepts is a script, whatever it accepts: it refreshes
+    on the 401 itself.
+    """
+    content_type = str(response.get("Content-Type", "")).lower()
+    if not content_type.startswith(_HTML_TYPES) or SDK_INTERCEPTOR_HEADER in request.headers:
+        return False
+    return is_navigation(request) or is_form_post(request) or is_htmx(request)
 
 
 def apply_sdk_mutators(

@@ -5,21 +5,25 @@ The answers themselves (status and JSON body per outcome) come from ``responses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
 from django.http import HttpRequest
 
 from ..auth import PERMISSION_CLAIM as PERMISSION_CLAIM
 from ..auth import ROLE_CLAIM as ROLE_CLAIM
 from ..decorators import SessionPolicy, unchecked_cross_site_write
-from ..verify import ClaimValidators, Verification
+from ..verify import ClaimValidators, Outcome, Verification
 
 if TYPE_CHECKING:
     from supertokens_python.recipe.session.interfaces import SessionContainer
 
 # The emailverification recipe's access-token claim (the userroles ones live in ``auth``).
 EMAIL_VERIFIED_CLAIM = "st-ev"
+
+# A requirement on a verified session: the SDK's claim validation error, or None when met.
+Requirement = Callable[["SessionContainer"], "dict[str, Any] | None"]
 
 
 def policy(check_database: bool, validators: ClaimValidators) -> SessionPolicy:
@@ -81,3 +85,29 @@ def unverified_email(session: SessionContainer) -> dict[str, Any] | None:
         "id": EMAIL_VERIFIED_CLAIM,
         "reason": {"message": message, "expectedValue": True, "actualValue": value},
     }
+
+
+def requirements(
+    *, email_verified: bool, roles: Iterable[str], permissions: Iterable[str]
+) -> tuple[Requirement, ...]:
+    """The checks for a verified email, each role and each permission (all are required)."""
+    for name, values in (("roles", roles), ("permissions", permissions)):
+        if isinstance(values, str):
+            # A lone string would be read as one name per character.
+            raise TypeError(f'{name} takes a list of names, e.g. {name}=["{values}"]')
+    checks: list[Requirement] = [unverified_email] if email_verified else []
+    checks += [partial(missing_in_claim, key=ROLE_CLAIM, wanted=role) for role in roles]
+    checks += [
+        partial(missing_in_claim, key=PERMISSION_CLAIM, wanted=permission)
+        for permission in permissions
+    ]
+    return tuple(checks)
+
+
+def unmet(session: SessionContainer, checks: Iterable[Requirement]) -> Verification | None:
+    """INVALID_CLAIMS naming every failing check (as the SDK's claim validation), else None."""
+    errors = tuple(error for check in checks if (error := check(session)) is not None)
+    if not errors:
+        return None
+    ids = tuple(dict.fromkeys(error["id"] for error in errors))
+    return Verification(Outcome.INVALID_CLAIMS, claim_ids=ids, claim_errors=errors)

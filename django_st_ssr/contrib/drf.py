@@ -54,8 +54,10 @@ class SuperTokensAuthentication(BaseAuthentication):
     """Authenticates a call by its SuperTokens session; returns ``(user, session)``.
 
     No session at all: None (anonymous; the permission classes decide). An expired token: 401
-    ``{"message": "try refresh token"}``; failing global claims: 403 with the SDK's
-    ``claimValidationErrors``. Verified on the same fast path as pages (no core call).
+    ``{"message": "try refresh token"}``, also where anonymous calls are allowed (the caller is
+    signed in, only its token is stale); failing global claims: 403 with the SDK's
+    ``claimValidationErrors``. A browser navigating to the browsable API gets what a page gets
+    instead (``responses.finish_deferred``). Verified on the same fast path as pages.
     Subclass to set ``check_database`` or ``override_global_claim_validators``.
     """
 
@@ -84,6 +86,12 @@ class SuperTokensAuthentication(BaseAuthentication):
         raise _refusal(*responses.api_answer(result.outcome, result.claim_errors))
 
     def authenticate_header(self, request: Request) -> str:
+        # DRF asks only when it answers 401: a rejection raised above, or no session at all
+        # where the view needs one (NotAuthenticated). The middleware then gives a person at
+        # the browsable API what a page gets (sign-in, through the refresh), a script the 401.
+        django_request = getattr(request, "_request", request)
+        if not hasattr(django_request, "_st_rejection"):
+            responses.defer_rejection(django_request, Verification(Outcome.UNAUTHORISED))
         return AUTH_SCHEME
 
 
@@ -102,11 +110,12 @@ class _ClaimPermission(BasePermission):
         session = _session(request)
         if session is None:
             return False  # DRF answers 401 (not signed in) or 403
-        error = type(self).check(session)
-        if error is None:
+        refused = api.unmet(session, [type(self).check])
+        if refused is None:
             return True
-        responses.defer_rejection(request._request, Verification(Outcome.INVALID_CLAIMS))
-        raise _refusal(*responses.api_answer(Outcome.INVALID_CLAIMS, [error]))
+        # Named claims: a navigation goes to the claim's CLAIM_REDIRECTS page, as pages do.
+        responses.defer_rejection(request._request, refused)
+        raise _refusal(*responses.api_answer(refused.outcome, refused.claim_errors))
 
 
 class EmailVerified(_ClaimPermission):

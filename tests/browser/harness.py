@@ -167,15 +167,18 @@ def _wait_until_serving(server: ExampleServer) -> None:
 
 
 @contextlib.contextmanager
-def serve_example(kind: str, core: Any, mode: str = "server") -> Iterator[ExampleServer]:
+def serve_example(
+    kind: str, core: Any, mode: str = "server", settings: str = "example_project.settings"
+) -> Iterator[ExampleServer]:
     """The example project on a free port of 127.0.0.1: ``kind`` "wsgi" (runserver) or "asgi"
-    (uvicorn), ``mode`` its REFRESH_MODE (the ``ST_REFRESH_MODE`` environment variable)."""
+    (uvicorn), ``mode`` its REFRESH_MODE (the ``ST_REFRESH_MODE`` environment variable),
+    ``settings`` the settings module (one extending the example's)."""
     port = free_port()
     url = f"http://{HOST}:{port}"
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-        "DJANGO_SETTINGS_MODULE": "example_project.settings",
+        "DJANGO_SETTINGS_MODULE": settings,
         "EXAMPLE_SITE_URL": url,
         "ST_REFRESH_MODE": mode,
         "SUPERTOKENS_CONNECTION_URI": core.url,

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import include, path
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    renderer_classes,
+)
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.renderers import StaticHTMLRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -72,6 +78,29 @@ def verified(request: Request) -> Response:
     return Response(_who(request))
 
 
+class ReadOnly(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method in SAFE_METHODS
+
+
+@api_view(["GET", "POST"])
+@authentication_classes(AUTH)
+@permission_classes([IsAuthenticated, ReadOnly | HasRole.named("editor")])
+def notes(request: Request) -> Response:
+    # Everyone signed in reads; editors write. The browsable API asks the permissions again
+    # to decide whether to show the POST form.
+    return Response(_who(request))
+
+
+@api_view(["GET"])
+@authentication_classes(AUTH)
+@permission_classes([IsAuthenticated])
+@renderer_classes([StaticHTMLRenderer])
+def widget(request: Request) -> Response:
+    # An HTML fragment an htmx page loads.
+    return Response(f"<p>{request.user.pk}</p>")
+
+
 class DatabaseAuthentication(SuperTokensAuthentication):
     check_database = True
 
@@ -92,4 +121,6 @@ urlpatterns = [
     path("api/writers/", writers),
     path("api/verified/", verified),
     path("api/database/", database),
+    path("api/notes/", notes),
+    path("api/widget/", widget),
 ]

@@ -51,6 +51,31 @@ def admin(request: HttpRequest) -> dict[str, Any]:
     return _who(request)
 
 
+# Roles and permissions of these tests' own (a real core's roles are app-wide).
+EDITOR = "st-ssr-ninja-editor"
+WRITE = "st-ssr-ninja:write"
+
+
+@api.get("/verified", auth=SuperTokensAuth(email_verified=True))
+def verified(request: HttpRequest) -> dict[str, Any]:
+    return _who(request)
+
+
+@api.get("/editors", auth=SuperTokensAuth(roles=[EDITOR]))
+def editors(request: HttpRequest) -> dict[str, Any]:
+    return _who(request)
+
+
+@api.get("/writers", auth=SuperTokensAuth(permissions=[WRITE]))
+def writers(request: HttpRequest) -> dict[str, Any]:
+    return _who(request)
+
+
+@api.get("/verified-editors", auth=SuperTokensAuth(email_verified=True, roles=[EDITOR]))
+async def verified_editors(request: HttpRequest) -> dict[str, Any]:
+    return _who(request)
+
+
 @api.get("/public", auth=None)
 def public(request: HttpRequest) -> dict[str, Any]:
     return {"ok": True}

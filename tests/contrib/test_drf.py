@@ -189,6 +189,7 @@ def test_browsable_api_shows_the_signed_in_users_answer(st_login, settings):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert session.user_id in response.content.decode()
-    # Signed out, the browsable API shows DRF's 401 page, not a redirect.
+    # Signed out, a person at the browsable API is sent on like a page (test_drf_browsable.py).
     anonymous = Client().get("/api/me/", headers={"Accept": "text/html"})
-    assert anonymous.status_code == 401
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == "/refresh-session/?redirectBack=/api/me/"
