@@ -336,10 +336,12 @@ def print_table(rows: list[Row], counts: dict[str, float]) -> None:
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
     rule = "  ".join("=" * w for w in widths)
     print(rule)
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(rule)
     for line in lines:
-        cells = [line[0].ljust(widths[0])] + [v.rjust(w) for v, w in zip(line[1:], widths[1:])]
+        cells = [line[0].ljust(widths[0])] + [
+            v.rjust(w) for v, w in zip(line[1:], widths[1:], strict=True)
+        ]
         print("  ".join(cells))
     print(rule)
 

@@ -294,10 +294,10 @@ def print_simple_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     rule = "  ".join("=" * w for w in widths)
     print(rule)
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(rule)
     for row in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths)))
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     print(rule)
 
 

@@ -14,7 +14,8 @@ payload, a revocation) onto DRF's response.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
