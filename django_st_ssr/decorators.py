@@ -76,7 +76,7 @@ class SessionPolicy:
     def reject(self, request: HttpRequest, result: Verification) -> HttpResponseBase | None:
         """The response for a failed verification, or None (after setting st_session)."""
         if result.outcome is SESSION:
-            if unchecked_cross_site_write(request, result):
+            if request.method not in SAFE_METHODS and unchecked_cross_site_write(request, result):
                 return responses.cross_site_refused()
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]

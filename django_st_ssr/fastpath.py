@@ -376,7 +376,11 @@ def decide(
         return None
     # What Session.attach_to_request_response does for a token that was not re-issued.
     session.req_res_info = ReqResInfo(wrapper, "cookie")
-    wrapper.set_session(session)
+    # wrapper.set_session(session), on the request itself: through the weak proxy, its
+    # hasattr() of a missing attribute would raise and catch an AttributeError.
+    request.supertokens = session  # type: ignore[attr-defined]
+    if hasattr(request, "_request"):  # DRF's Request: its middleware sees the Django request
+        request._request.supertokens = session
     return session
 
 

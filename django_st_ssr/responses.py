@@ -193,8 +193,9 @@ def accepted(
     """
     if result.session is not None:
         redirects.forget_refresh_attempts(request, response)
-    # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
-    apply_sdk_mutators(request, result, response)
+    if result.response_mutators or result.clear_tokens:
+        # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
+        apply_sdk_mutators(request, result, response)
     private(response)
     vary_on_cookie(response)
     return response
