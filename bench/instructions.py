@@ -97,8 +97,8 @@ REFRESH = (
     Step("/auth/session/refresh?redirectBack=%2Fprotected%2F", 302),
     Step("/protected/", 200, USER),
 )
-# Each iteration is within 2% of their mean (about 500M, 508M or 516M instructions, as the
-# collector runs 0, 1 or 2 more times), so 5 of them tell the mean within about 1%.
+# Each iteration is within 2% of their mean (about 500M, 508M or 516M instructions: some
+# work of about 8M runs 0, 1 or 2 more times), so 5 of them tell the mean within about 1%.
 REFRESHING = {"carry": True, "warm_up": 3, "window": 5}
 DRF_ME = '{"user":"' + USER  # DRF's JSONRenderer is compact, Ninja's (json.dumps) is not
 NINJA_ME = '{"user": "' + USER
