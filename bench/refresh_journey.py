@@ -252,8 +252,14 @@ def table(samples: dict[str, list[Sample]]) -> str:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     rule = "  ".join("=" * w for w in widths)
-    lines = [rule, "  ".join(c.ljust(w) for c, w in zip(rows[0], widths)).rstrip(), rule]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows[1:]]
+    lines = [
+        rule,
+        "  ".join(c.ljust(w) for c, w in zip(rows[0], widths, strict=True)).rstrip(),
+        rule,
+    ]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows[1:]
+    ]
     return "\n".join([*lines, rule])
 
 

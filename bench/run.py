@@ -321,11 +321,13 @@ def print_simple_table(
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     rule = "  ".join("=" * w for w in widths)
     print(rule)
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(rule)
     for row in rows:
         cells = [row[0].ljust(widths[0])]
-        cells += [v.rjust(w) if numbers else v.ljust(w) for v, w in zip(row[1:], widths[1:])]
+        cells += [
+            v.rjust(w) if numbers else v.ljust(w) for v, w in zip(row[1:], widths[1:], strict=True)
+        ]
         print("  ".join(cells))
     print(rule)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, TypeVar, Union
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
@@ -33,11 +33,7 @@ T = TypeVar("T")
 
 # What the SDK accepts as override_global_claim_validators, plus a plain list of validators
 # (``[]`` switches the global validators off, as the SuperTokens SSR guide does).
-ClaimValidators = Union[
-    Callable[..., Any],
-    Sequence["SessionClaimValidator"],
-    None,
-]
+ClaimValidators = Callable[..., Any] | Sequence["SessionClaimValidator"] | None
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

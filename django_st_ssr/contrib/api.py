@@ -5,9 +5,9 @@ The answers themselves (status and JSON body per outcome) come from ``responses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 

@@ -8,7 +8,7 @@ Django 6 setting that replaces this file.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase

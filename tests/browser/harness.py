@@ -12,11 +12,11 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,6 +25,8 @@ ARTIFACTS = REPO / "test-artifacts" / "browser"
 WEB_JS_MANIFEST = (
     REPO / "django_st_ssr/static/django_st_ssr/vendor/supertokens-web-js/manifest.json"
 )
+# The example's self-hosted htmx (scripts/vendor_htmx.py).
+HTMX_MANIFEST = EXAMPLE_DIR / "pages/static/vendor/htmx.org/manifest.json"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

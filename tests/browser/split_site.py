@@ -10,7 +10,8 @@ The API answers the website's cross-origin calls (the refresh page's fetch) with
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from example_project.settings import *  # noqa: F403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -21,6 +22,32 @@ def post(core: Any, path: str, body: dict[str, Any]) -> dict[str, Any]:
     response = httpx.post(core.url + path, json=body, headers=headers(core))
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]
+
+
+def new_session(core: Any, **changes: Any) -> dict[str, Any]:
+    """A session created by a raw call (no anti-CSRF, dynamic key unless ``changes`` say so)."""
+    body = {
+        "userId": f"contract-{uuid.uuid4()}",
+        "userDataInJWT": {},
+        "userDataInDatabase": {},
+        "useDynamicSigningKey": True,
+        "enableAntiCsrf": False,
+        **changes,
+    }
+    return post(core, "/public/recipe/session", body)
+
+
+def refresh(
+    core: Any, refresh_token: str, *, anti_csrf: bool = False, anti_csrf_token: str | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "refreshToken": refresh_token,
+        "enableAntiCsrf": anti_csrf,
+        "useDynamicSigningKey": True,
+    }
+    if anti_csrf_token is not None:
+        body["antiCsrfToken"] = anti_csrf_token
+    return post(core, "/recipe/session/refresh", body)
 
 
 def jwt_part(token: str, index: int) -> dict[str, Any]:

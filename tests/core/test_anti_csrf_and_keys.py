@@ -15,21 +15,11 @@ from supertokens_python.recipe.session.syncio import (
 )
 from supertokens_python.types import RecipeUserId
 
-from .cdi import jwt_part, post
+from .cdi import jwt_part, new_session, post, refresh
 
 
 def create_raw(st_core, *, anti_csrf: bool, dynamic: bool = True):
-    return post(
-        st_core,
-        "/public/recipe/session",
-        {
-            "userId": f"contract-{uuid.uuid4()}",
-            "userDataInJWT": {},
-            "userDataInDatabase": {},
-            "useDynamicSigningKey": dynamic,
-            "enableAntiCsrf": anti_csrf,
-        },
-    )
+    return new_session(st_core, enableAntiCsrf=anti_csrf, useDynamicSigningKey=dynamic)
 
 
 def verify_raw(st_core, token, anti_csrf_token=None, check_database=False):
@@ -45,10 +35,7 @@ def verify_raw(st_core, token, anti_csrf_token=None, check_database=False):
 
 
 def refresh_raw(st_core, refresh_token, anti_csrf_token=None):
-    body = {"refreshToken": refresh_token, "enableAntiCsrf": True, "useDynamicSigningKey": True}
-    if anti_csrf_token is not None:
-        body["antiCsrfToken"] = anti_csrf_token
-    return post(st_core, "/recipe/session/refresh", body)
+    return refresh(st_core, refresh_token, anti_csrf=True, anti_csrf_token=anti_csrf_token)
 
 
 def test_anti_csrf_token_is_issued_and_checked_on_verify(st_core):
@@ -92,15 +79,7 @@ def test_static_signing_key(st_core):
 
 def test_verify_with_parent_hash_for_a_revoked_session_is_unauthorised(st_core):
     created = create_raw(st_core, anti_csrf=False)
-    refreshed = post(
-        st_core,
-        "/recipe/session/refresh",
-        {
-            "refreshToken": created["refreshToken"]["token"],
-            "enableAntiCsrf": False,
-            "useDynamicSigningKey": True,
-        },
-    )
+    refreshed = refresh(st_core, created["refreshToken"]["token"])
     handle = created["session"]["handle"]
     post(st_core, "/recipe/session/remove", {"sessionHandles": [handle]})
     body = {

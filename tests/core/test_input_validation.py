@@ -18,21 +18,9 @@ import pytest
 
 from django_st_ssr.testing import unique_email
 
-from .cdi import call, headers, jwt_part, post, text
+from .cdi import call, headers, jwt_part, new_session, post, refresh, text
 
 INVALID = "Field name '{}' is invalid in JSON input"
-
-
-def new_session(core: Any, **changes: Any) -> dict[str, Any]:
-    body = {
-        "userId": f"contract-{uuid.uuid4()}",
-        "userDataInJWT": {},
-        "userDataInDatabase": {},
-        "useDynamicSigningKey": True,
-        "enableAntiCsrf": False,
-        **changes,
-    }
-    return post(core, "/public/recipe/session", body)
 
 
 def without(body: dict[str, Any], name: str) -> dict[str, Any]:
@@ -208,15 +196,7 @@ def test_wrong_method_is_405(st_core, method, path):
 
 def test_refresh_tokens_have_the_real_shape(st_core):
     created = new_session(st_core)
-    refreshed = post(
-        st_core,
-        "/recipe/session/refresh",
-        {
-            "refreshToken": created["refreshToken"]["token"],
-            "enableAntiCsrf": False,
-            "useDynamicSigningKey": True,
-        },
-    )
+    refreshed = refresh(st_core, created["refreshToken"]["token"])
     for token in (created["refreshToken"]["token"], refreshed["refreshToken"]["token"]):
         # <standard base64 of the encrypted session data>.<sha256 hex nonce>.V2; the encrypted
         # part's length follows what it holds (316 characters in all for an SDK session on v11).

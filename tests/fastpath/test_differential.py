@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import time
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import RequestFactory

@@ -53,6 +53,17 @@ def test_python_requires_is_the_oldest_tested_python():
     assert f"django>={oldest_django}" in parser["options"]["install_requires"]
 
 
+def test_ruff_targets_the_oldest_supported_python():
+    # A newer target lets ruff suggest syntax the oldest Python cannot run; an older one keeps
+    # spellings (Optional, typing.Callable) the supported Pythons no longer need.
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    oldest = parser["options"]["python_requires"].removeprefix(">=")
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    targets = re.findall(r'^target-version = "py(\d)(\d+)"$', pyproject, re.MULTILINE)
+    assert [".".join(target) for target in targets] == [oldest]
+
+
 def test_readme_requirements_name_the_tested_versions():
     readme = (ROOT / "README.rst").read_text()
     line = next(p for p in readme.split("\n\n") if p.startswith("Requirements:"))

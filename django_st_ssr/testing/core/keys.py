@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from itertools import pairwise
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -73,7 +75,7 @@ class KeyRing:
         validity_ms = self.access_token_validity() * 1000
         kept = [
             key
-            for key, successor in zip(self.dynamic, self.dynamic[1:])
+            for key, successor in pairwise(self.dynamic)
             if now - successor.created < validity_ms
         ]
         kept.append(self.dynamic[-1])
