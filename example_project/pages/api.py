@@ -28,7 +28,8 @@ def orders(request: Request) -> Response:
 
 
 # Django Ninja: every operation of this API needs a session; request.auth is the SDK's session.
-ninja_api = NinjaAPI(auth=SuperTokensAuth(), urls_namespace="example_ninja")
+# No docs page: Ninja's Swagger UI loads scripts from a CDN, which the example's CSP refuses.
+ninja_api = NinjaAPI(auth=SuperTokensAuth(), urls_namespace="example_ninja", docs_url=None)
 handle_rejections(ninja_api)
 
 
