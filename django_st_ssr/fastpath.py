@@ -336,6 +336,10 @@ def decide(
             return None
         if _expired(info):
             return EXPIRED
+        # The first use after a refresh is the SDK's (the core must see it): checking the
+        # signature here first would only double its work (~1M instructions).
+        if sanitize_string(info.payload.get("parentRefreshTokenHash1")) is not None:
+            return None
         verified = _verify(info, matching[0], keys, impl)
         if verified is None:
             return None

@@ -239,6 +239,26 @@ def test_first_use_after_refresh_goes_to_the_sdk(new_session: Any) -> None:
     assert result[10] is True  # the SDK re-issued the token (access_token_updated)
 
 
+def test_first_use_after_refresh_is_handed_over_before_any_signature_check(
+    new_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = new_session()
+    token = refresh_session_without_request_response(created["refresh"], True).get_access_token()
+    checked: list[str] = []
+    real_decode = fastpath.jwt.decode
+
+    def counting_decode(raw: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(raw)
+        return real_decode(raw, *args, **kwargs)
+
+    monkeypatch.setattr(fastpath.jwt, "decode", counting_decode)
+    assert fast_outcome(cookie_for(token)) == ("undecided",)
+    assert checked == []
+    # An ordinary token is still checked (so the count above could have seen one).
+    assert fast_outcome(cookie_for(new_session()["access"]))[0] == "session"
+    assert len(checked) == 1
+
+
 def test_anti_csrf_modes(
     new_session: Any, monkeypatch: pytest.MonkeyPatch, session_config: Any
 ) -> None:
