@@ -55,7 +55,9 @@ class Row:
     label: str
     variant: str  # bench/settings_<variant>.py
     steps: tuple[Step, ...]
-    cookie: str  # "valid", "expired", "none", or "session" (a new session per iteration)
+    # "valid", "expired", "none", "session" (a new session per iteration) or "django" (Django's
+    # session cookie of a logged-in user: bench/settings_djauth.py)
+    cookie: str
     handler: str = "wsgi"  # or "asgi"
     sdk: str | None = None  # key of the SDK row doing the same, for the "ours / SDK" column
     needs: tuple[str, ...] = ()  # optional packages the row's variant imports
@@ -122,7 +124,10 @@ ROWS = [
     Row("refresh", "ours: expired page 302, GET refresh 302, page (3 requests)", "ours",
         REFRESH, "session", sdk="sdk-refresh", **REFRESHING),
     # Django's auth on the session (bench/settings_auth.py: SQLite, a known user).
-    page("user", "@login_required reading request.user", "auth", "valid", "/user/", 200, USER),
+    page("user", "@login_required reading request.user", "auth", "valid", "/user/", 200, USER,
+         sdk="django-user"),
+    page("django-user", "Django's own: db session + ModelBackend", "djauth", "django", "/user/",
+         200, "bench-django"),
     # One small JSON endpoint behind our authentication, and behind the SDK's verify_session.
     call("drf-open", "DRF, no authentication (DRF's own cost)", "api", "valid", "/drf-open/", 200,
          '{"user":null}'),
@@ -167,6 +172,8 @@ def cookies_for(row: Row, core: Any, tokens: dict[str, str]) -> tuple[list[str],
 
     if row.cookie == "none":
         return [""], ""
+    if row.cookie == "django":
+        return [f"sessionid={tokens['django']}"], ""
     if row.cookie == "session":
         # Every iteration refreshes, which rotates the refresh token: each needs its own session
         # (and user, so the page's body is checked for the prefix only).
@@ -275,7 +282,7 @@ def print_table(rows: list[Row], counts: dict[str, Count]) -> None:
     print_simple_table(headers, lines, numbers=True)
 
 
-def main(only: list[str] | None = None, jobs: int | None = None) -> None:
+def main(only: list[str] | None = None, jobs: int | None = None, keep: Path | None = None) -> None:
     from django_st_ssr.testing import EmulatedCore
 
     started = time.monotonic()
@@ -290,11 +297,13 @@ def main(only: list[str] | None = None, jobs: int | None = None) -> None:
     core = EmulatedCore().start()
     counts: dict[str, Count] = {}
     try:
-        if any(row.variant == "auth" for row in runnable):
-            from bench.run import migrate_auth_database
+        tokens: dict[str, str] = {}
+        if any(row.variant in ("auth", "djauth") for row in runnable):
+            from bench.run import django_session, migrate_auth_database
 
             migrate_auth_database(core.url)
-        tokens: dict[str, str] = {}
+            if any(row.variant == "djauth" for row in runnable):
+                tokens["django"] = django_session(core.url)
         cookies = {row.key: cookies_for(row, core, tokens) for row in runnable}
         with tempfile.TemporaryDirectory(prefix="bench-callgrind-") as tmp:
             directory = Path(tmp)
@@ -315,6 +324,11 @@ def main(only: list[str] | None = None, jobs: int | None = None) -> None:
                         file=sys.stderr,
                         flush=True,
                     )
+            if keep is not None:
+                # For callgrind_annotate: <row>.out.<block> holds one block of the window.
+                keep.mkdir(parents=True, exist_ok=True)
+                for dump in directory.glob("*.out.*"):
+                    shutil.copy(dump, keep / dump.name)
     finally:
         core.stop()
     print(

@@ -142,6 +142,25 @@ def migrate_auth_database(core_url: str) -> None:
     subprocess.run(command, env=environment(core_url, "auth"), cwd=ROOT, check=True)
 
 
+DJANGO_USER = "bench-django"  # the user of Django's own stack (bench/settings_djauth.py)
+DJANGO_LOGIN = (
+    "from django.contrib.auth import get_user_model; from django.test import Client; "
+    "client = Client(); "
+    f"client.force_login(get_user_model().objects.create_user({DJANGO_USER!r})); "
+    "print(client.cookies['sessionid'].value)"
+)
+
+
+def django_session(core_url: str) -> str:
+    """Migrate (bench/settings_djauth.py adds Django's session table), log in: the session key."""
+    env = environment(core_url, "djauth")
+    migrate = [sys.executable, "-m", "django", "migrate", "--noinput", "--skip-checks", "-v", "0"]
+    subprocess.run(migrate, env=env, cwd=ROOT, check=True)
+    login = [sys.executable, "-m", "django", "shell", "--no-imports", "-c", DJANGO_LOGIN]
+    done = subprocess.run(login, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
 def in_process(core: EmulatedCore, rounds: int, seconds_per_batch: float) -> dict[str, Any]:
     user_id, token, _refresh = new_session(core)
     cookie = f"sAccessToken={token}"
@@ -445,11 +464,14 @@ def main() -> None:
     parser.add_argument(
         "--jobs", type=int, help="with --instructions: rows at a time (default: the CPU count)"
     )
+    parser.add_argument(
+        "--keep", type=Path, help="with --instructions: copy the callgrind dumps to this directory"
+    )
     args = parser.parse_args()
     if args.instructions:
         from bench import instructions
 
-        instructions.main(args.only, args.jobs)
+        instructions.main(args.only, args.jobs, args.keep)
         return
     rounds = 3 if args.quick else args.rounds
     batch = 0.02 if args.quick else 0.05

@@ -22,6 +22,9 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": os.environ.get("BENCH_AUTH_DB", "bench-auth.sqlite3"),
+        # Django's default, a connection per request (SQLite re-reads its schema each time);
+        # BENCH_PERSISTENT_DB=1 keeps one, as CONN_MAX_AGE=None would in production.
+        "CONN_MAX_AGE": None if os.environ.get("BENCH_PERSISTENT_DB") else 0,
     }
 }
 ROOT_URLCONF = "bench.urls_auth"
