@@ -259,7 +259,8 @@ def available(row: Row) -> bool:
 def print_table(rows: list[Row], counts: dict[str, Count]) -> None:
     from bench.run import print_simple_table
 
-    headers = ("request", "instructions", "x bare", "SDK doing the same", "ours / SDK", "spread")
+    # "Theirs": the SDK doing the same (for request.user: Django's own session and auth).
+    headers = ("request", "instructions", "x bare", "SDK or Django", "ours / theirs", "spread")
     lines = []
     for row in rows:
         if row.key not in counts:
