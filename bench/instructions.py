@@ -59,7 +59,7 @@ class Row:
     # session cookie of a logged-in user: bench/settings_djauth.py)
     cookie: str
     handler: str = "wsgi"  # or "asgi"
-    sdk: str | None = None  # key of the SDK row doing the same, for the "ours / SDK" column
+    sdk: str | None = None  # the row doing the same (SDK or Django), for "ours / theirs"
     needs: tuple[str, ...] = ()  # optional packages the row's variant imports
     carry: bool = False  # keep the cookies responses set, from step to step (a browser)
     # Rows that call the core cost hundreds of millions of instructions an iteration (the SDK
