@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import AsyncClient, Client
-from django.utils import timezone
 
-from django_st_ssr import auth
-from django_st_ssr.auth import SuperTokensBackend
 from django_st_ssr.models import SuperTokensUserLink
 from django_st_ssr.testing import unique_email
 
@@ -44,31 +41,6 @@ def test_known_user_costs_one_query(st_login, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = client.get("/whoami/")
     assert response.content.decode().startswith(f"authenticated:{session.user_id}")
-
-
-@pytest.mark.parametrize("compiled", [True, False], ids=["compiled-sql", "orm"])
-def test_known_user_is_the_row_the_orm_reads(st_login, monkeypatch, compiled):
-    client = Client()
-    session = st_login(client, email=unique_email())
-    client.get("/whoami/")
-    user_model = get_user_model()
-    row = user_model._base_manager.get(supertokens_link__supertokens_id=session.user_id)
-    row.last_login, row.first_name, row.is_active = timezone.now(), "Zoë", True
-    row.save()
-    if not compiled:  # as for a custom base manager or a multi-table user model
-        monkeypatch.setitem(auth._known_user_sql, (user_model, "default"), "")
-    backend = SuperTokensBackend()
-
-    user = backend.known_user(session.user_id)
-
-    expected = user_model._base_manager.get(pk=row.pk)
-    assert type(user) is user_model
-    assert (user._state.db, user._state.adding) == ("default", False)
-    for field in user_model._meta.concrete_fields:
-        value, wanted = getattr(user, field.attname), getattr(expected, field.attname)
-        assert (value, type(value)) == (wanted, type(wanted)), field.name  # bool, aware datetime
-    assert backend.known_user(f"nobody-{unique_email()}") is None
-    assert (user_model, "default") in auth._known_user_sql
 
 
 @pytest.mark.emulator_only
