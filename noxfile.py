@@ -100,6 +100,8 @@ def typecheck(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The whole suite (browser and packaging tests included) on .venv: Python 3.11, Django 5.2."""
     session.run(sys.executable, ROOT / "scripts" / "vendor_webjs.py", external=True)
+    # The example's htmx, for the browser tests of its partial pages.
+    session.run(sys.executable, ROOT / "scripts" / "vendor_htmx.py", external=True)
     _pytest(session, sys.executable, "-m", "pytest")
 
 

@@ -42,8 +42,8 @@ from django_st_ssr.testing import EmulatedCore  # noqa: E402
 
 JWKS_PATH = "/.well-known/jwks.json"
 
-# (label, variant, {column: path})
-ROWS = [
+# (label, variant, {column: path}); None: no such view (DRF has no async views)
+ROWS: list[tuple[str, str, tuple[str | None, ...]]] = [
     ("bare view, no middleware", "bare", ("/bare/", "/bare/", "/abare/")),
     ("bare view + our middleware", "ours", ("/bare/", "/bare/", "/abare/")),
     ("@ssr_session_required (ours)", "ours", ("/protected/", "/protected/", "/aprotected/")),
@@ -51,9 +51,28 @@ ROWS = [
     ("bare view + SDK middleware", "sdk", ("/bare/", "/bare/", "/abare/")),
     ("SDK middleware + verify_session", "sdk", ("/protected/", "/protected/", "/aprotected/")),
     ("SDK middleware + get_session in view", "sdk", ("/seed/", "/seed/", "/aseed/")),
+    ("DRF endpoint, SuperTokensAuthentication (ours)", "api", ("/drf/", "/drf/", None)),
+    ("DRF endpoint, SDK middleware + verify_session", "sdkapi", ("/sdk-drf/", "/sdk-drf/", None)),
+    ("Ninja endpoint, SuperTokensAuth (ours)", "api", ("/ninja/me", "/ninja/me", "/ninja/ame")),
+    (
+        "Ninja endpoint, SDK middleware + verify_session",
+        "sdkapi",
+        ("/sdk-ninja/me", "/sdk-ninja/me", "/sdk-ninja/ame"),
+    ),
 ]
 COLUMNS = [("WSGI, sync view", "wsgi"), ("ASGI, sync view", "asgi"), ("ASGI, async view", "asgi")]
 PROTECTED = ("/protected/", "/aprotected/", "/seed/", "/aseed/", "/user/", "/auser/")
+DRF_ME = '{{"user":"{user}"}}'  # DRF's JSONRenderer is compact; Ninja's is json.dumps'
+NINJA_ME = '{{"user": "{user}"}}'
+
+
+def expected(path: str, user_id: str) -> tuple[str, str]:
+    """The Accept header a path is asked with, and the body it answers with a valid session."""
+    if "drf/" in path:
+        return "application/json", DRF_ME.format(user=user_id)
+    if "ninja/" in path:
+        return "application/json", NINJA_ME.format(user=user_id)
+    return "text/html", user_id if path in PROTECTED else "ok"
 
 
 def environment(core_url: str, settings: str) -> dict[str, str]:
@@ -67,7 +86,8 @@ def environment(core_url: str, settings: str) -> dict[str, str]:
     return env
 
 
-def new_access_token(core: EmulatedCore) -> tuple[str, str]:
+def new_session(core: EmulatedCore) -> tuple[str, str, str]:
+    """A session of a new user in the core: the user id, access token and refresh token."""
     user_id = f"bench-{uuid.uuid4()}"
     body = {
         "userId": user_id,
@@ -78,7 +98,7 @@ def new_access_token(core: EmulatedCore) -> tuple[str, str]:
     }
     with core.lock:
         created = core.sessions.create("public", body, user_id)
-    return user_id, created["accessToken"]["token"]
+    return user_id, created["accessToken"]["token"], created["refreshToken"]["token"]
 
 
 class Worker:
@@ -96,10 +116,10 @@ class Worker:
             cwd=ROOT,
         )
 
-    def run(self, handler: str, path: str, cookie: str, n: int) -> dict[str, Any]:
+    def run(self, handler: str, path: str, cookie: str, accept: str, n: int) -> dict[str, Any]:
         assert self.process.stdin is not None
         assert self.process.stdout is not None
-        command = {"handler": handler, "path": path, "cookie": cookie, "n": n}
+        command = {"handler": handler, "path": path, "cookie": cookie, "accept": accept, "n": n}
         self.process.stdin.write(json.dumps(command) + "\n")
         self.process.stdin.flush()
         line = self.process.stdout.readline()
@@ -123,32 +143,33 @@ def migrate_auth_database(core_url: str) -> None:
 
 
 def in_process(core: EmulatedCore, rounds: int, seconds_per_batch: float) -> dict[str, Any]:
-    user_id, token = new_access_token(core)
+    user_id, token, _refresh = new_session(core)
     cookie = f"sAccessToken={token}"
     migrate_auth_database(core.url)
-    workers = {name: Worker(core.url, name) for name in ("bare", "ours", "sdk", "auth")}
+    workers = {variant: Worker(core.url, variant) for variant in {row[1] for row in ROWS}}
     try:
         series: dict[tuple[int, int], dict[str, Any]] = {}
         for r, (_label, variant, paths) in enumerate(ROWS):
             for c, (_title, handler) in enumerate(COLUMNS):
                 path = paths[c]
+                if path is None:
+                    continue
                 worker = workers[variant]
-                answer = worker.run(handler, path, cookie, 20)  # warm-up, then check
-                expected = user_id if path in PROTECTED else "ok"
-                if answer["status"] != 200 or answer["body"] != expected:
+                accept, body = expected(path, user_id)
+                answer = worker.run(handler, path, cookie, accept, 20)  # warm-up, then check
+                if answer["status"] != 200 or answer["body"] != body:
                     raise RuntimeError(f"{variant} {handler} {path} answered {answer}")
-                per_request = worker.run(handler, path, cookie, 50)["us"]
+                per_request = worker.run(handler, path, cookie, accept, 50)["us"]
                 n = max(20, int(seconds_per_batch / (per_request / 1e6)))
                 series[(r, c)] = {"worker": worker, "handler": handler, "path": path, "n": n}
-                series[(r, c)]["cpu"] = []
-                series[(r, c)]["wall"] = []
+                series[(r, c)].update(accept=accept, cpu=[], wall=[])
         core.reset_log()
         order = list(series)
         for _ in range(rounds):
             random.shuffle(order)
             for key in order:
                 s = series[key]
-                answer = s["worker"].run(s["handler"], s["path"], cookie, s["n"])
+                answer = s["worker"].run(s["handler"], s["path"], cookie, s["accept"], s["n"])
                 s["cpu"].append(answer["cpu_us"])
                 s["wall"].append(answer["us"])
         core_calls = core.calls()
@@ -174,6 +195,9 @@ def print_handler_table(medians: dict[tuple[int, int], float]) -> None:
     for r, (label, _, _) in enumerate(ROWS):
         cells = []
         for c in range(len(COLUMNS)):
+            if (r, c) not in medians:
+                cells.append("n/a".center(cell))
+                continue
             us, bare = medians[(r, c)], medians[(0, c)]
             cells.append(f"{us:7.1f} µs  {us / bare:5.2f}x".ljust(cell))
         print(label.ljust(label_width) + "  " + "  ".join(cells))
@@ -261,7 +285,7 @@ def load_run(core: EmulatedCore, seconds: int, connections: int) -> list[tuple[s
     if shutil.which("wrk") is None:
         print("wrk not found (apt-get install wrk): load run skipped")
         return []
-    _user_id, token = new_access_token(core)
+    _user_id, token, _refresh = new_session(core)
     cookie = f"sAccessToken={token}"
     plan = [
         ("uvicorn", "ours", "unprotected", "/abare/"),
@@ -290,14 +314,21 @@ def load_run(core: EmulatedCore, seconds: int, connections: int) -> list[tuple[s
     return rows
 
 
-def print_simple_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def print_simple_table(
+    headers: tuple[str, ...], rows: list[tuple[str, ...]], numbers: bool = False
+) -> None:
+    """An RST table; ``numbers``: every column but the first is right-aligned."""
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     rule = "  ".join("=" * w for w in widths)
     print(rule)
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print(rule)
     for row in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+        cells = [row[0].ljust(widths[0])]
+        cells += [
+            v.rjust(w) if numbers else v.ljust(w) for v, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        print("  ".join(cells))
     print(rule)
 
 
@@ -305,7 +336,7 @@ def slow_core(core: EmulatedCore, delay: float) -> list[tuple[str, ...]]:
     """A cold single-worker uvicorn; the first protected request waits for a slow JWKS."""
     import httpx
 
-    _user_id, token = new_access_token(core)
+    _user_id, token, _refresh = new_session(core)
     rows = []
     for settings, label in (("ours", "django-st-ssr"), ("sdk", "SDK middleware + verify_session")):
         server = Server("uvicorn", settings, core.url, workers=1)
@@ -361,7 +392,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def memory(core: EmulatedCore) -> list[tuple[str, ...]]:
     import httpx
 
-    _user_id, token = new_access_token(core)
+    _user_id, token, _refresh = new_session(core)
     rows = []
     for settings, label, path in (
         ("bare", "Django only (no SuperTokens)", "/bare/"),
@@ -411,11 +442,14 @@ def main() -> None:
         help="instructions per request under callgrind instead (bench/instructions.py)",
     )
     parser.add_argument("--only", nargs="*", help="with --instructions: these rows (and bare)")
+    parser.add_argument(
+        "--jobs", type=int, help="with --instructions: rows at a time (default: the CPU count)"
+    )
     args = parser.parse_args()
     if args.instructions:
         from bench import instructions
 
-        instructions.main(args.only)
+        instructions.main(args.only, args.jobs)
         return
     rounds = 3 if args.quick else args.rounds
     batch = 0.02 if args.quick else 0.05

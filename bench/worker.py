@@ -16,6 +16,7 @@ import io
 import json
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -31,7 +32,7 @@ asgi_handler = ASGIHandler()
 loop = asyncio.new_event_loop()
 
 
-def wsgi_environ(path: str, cookie: str) -> dict[str, Any]:
+def wsgi_environ(path: str, cookie: str, accept: str) -> dict[str, Any]:
     return {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
@@ -42,7 +43,7 @@ def wsgi_environ(path: str, cookie: str) -> dict[str, Any]:
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
         "HTTP_HOST": "localhost:8000",
-        "HTTP_ACCEPT": "text/html",
+        "HTTP_ACCEPT": accept,
         "HTTP_COOKIE": cookie,
         "wsgi.url_scheme": "http",
         "wsgi.errors": sys.stderr,
@@ -53,8 +54,8 @@ def wsgi_environ(path: str, cookie: str) -> dict[str, Any]:
     }
 
 
-def wsgi_batch(path: str, cookie: str, n: int) -> tuple[float, float, int, bytes]:
-    base = wsgi_environ(path, cookie)
+def wsgi_batch(path: str, cookie: str, accept: str, n: int) -> tuple[float, float, int, bytes]:
+    base = wsgi_environ(path, cookie, accept)
     status: list[str] = []
 
     def start_response(s: str, headers: Any, exc_info: Any = None) -> Any:
@@ -73,7 +74,7 @@ def wsgi_batch(path: str, cookie: str, n: int) -> tuple[float, float, int, bytes
     return elapsed, cpu, int(status[-1].split()[0]), body
 
 
-def asgi_scope(path: str, cookie: str) -> dict[str, Any]:
+def asgi_scope(path: str, cookie: str, accept: str) -> dict[str, Any]:
     return {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -86,7 +87,7 @@ def asgi_scope(path: str, cookie: str) -> dict[str, Any]:
         "root_path": "",
         "headers": [
             (b"host", b"localhost:8000"),
-            (b"accept", b"text/html"),
+            (b"accept", accept.encode()),
             (b"cookie", cookie.encode()),
         ],
         "client": ("127.0.0.1", 50000),
@@ -94,8 +95,25 @@ def asgi_scope(path: str, cookie: str) -> dict[str, Any]:
     }
 
 
-async def asgi_batch(path: str, cookie: str, n: int) -> tuple[float, float, int, bytes]:
-    scope = asgi_scope(path, cookie)
+def empty_body() -> Callable[[], Awaitable[dict[str, Any]]]:
+    """An ASGI ``receive`` for one request: its empty body, then no disconnect."""
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Future()  # Django cancels this wait when the response is sent
+        raise AssertionError("unreachable")
+
+    return receive
+
+
+async def asgi_batch(
+    path: str, cookie: str, accept: str, n: int
+) -> tuple[float, float, int, bytes]:
+    scope = asgi_scope(path, cookie, accept)
     status = 0
     body = b""
 
@@ -108,26 +126,18 @@ async def asgi_batch(path: str, cookie: str, n: int) -> tuple[float, float, int,
 
     cpu_started, started = time.process_time(), time.perf_counter()
     for _ in range(n):
-        sent = False
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            await asyncio.Future()  # no disconnect; Django cancels this when done
-            raise AssertionError("unreachable")
-
-        await asgi_handler(dict(scope), receive, send)
+        await asgi_handler(dict(scope), empty_body(), send)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     return elapsed, cpu, status, body
 
 
-def run(handler: str, path: str, cookie: str, n: int) -> tuple[float, float, int, bytes]:
+def run(
+    handler: str, path: str, cookie: str, accept: str, n: int
+) -> tuple[float, float, int, bytes]:
     gc.collect()
     if handler == "wsgi":
-        return wsgi_batch(path, cookie, n)
-    return loop.run_until_complete(asgi_batch(path, cookie, n))
+        return wsgi_batch(path, cookie, accept, n)
+    return loop.run_until_complete(asgi_batch(path, cookie, accept, n))
 
 
 # -- instruction counts (bench/instructions.py) ------------------------------------------------
@@ -135,9 +145,9 @@ def run(handler: str, path: str, cookie: str, n: int) -> tuple[float, float, int
 Answer = tuple[int, list[tuple[str, str]], bytes]  # status, headers, body
 
 
-def wsgi_once(method: str, url: str, cookie: str) -> Answer:
+def wsgi_once(method: str, url: str, cookie: str, accept: str) -> Answer:
     path, _, query = url.partition("?")
-    environ = wsgi_environ(path, cookie)
+    environ = wsgi_environ(path, cookie, accept)
     environ["REQUEST_METHOD"] = method
     environ["QUERY_STRING"] = query
     environ["wsgi.input"] = io.BytesIO(b"")
@@ -154,21 +164,12 @@ def wsgi_once(method: str, url: str, cookie: str) -> Answer:
     return int(status[:3]), headers, body
 
 
-async def asgi_once(method: str, url: str, cookie: str) -> Answer:
+async def asgi_once(method: str, url: str, cookie: str, accept: str) -> Answer:
     path, _, query = url.partition("?")
-    scope = asgi_scope(path, cookie)
+    scope = asgi_scope(path, cookie, accept)
     scope["method"] = method
     scope["query_string"] = query.encode()
     answer: dict[str, Any] = {"status": 0, "headers": [], "body": b""}
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await asyncio.Future()  # no disconnect; Django cancels this when done
-        raise AssertionError("unreachable")
 
     async def send(message: dict[str, Any]) -> None:
         if message["type"] == "http.response.start":
@@ -177,7 +178,7 @@ async def asgi_once(method: str, url: str, cookie: str) -> Answer:
         elif message["type"] == "http.response.body":
             answer["body"] += message.get("body", b"")
 
-    await asgi_handler(scope, receive, send)
+    await asgi_handler(scope, empty_body(), send)
     return answer["status"], answer["headers"], answer["body"]
 
 
@@ -204,7 +205,7 @@ def run_steps(spec: dict[str, Any], cookie: str, check: list[tuple[Any, ...]]) -
     for step in spec["steps"]:
         if jar is not None:
             cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
-        status, headers, body = wsgi_once(step["method"], step["path"], cookie)
+        status, headers, body = wsgi_once(step["method"], step["path"], cookie, step["accept"])
         check.append((step, status, body))
         if jar is not None:
             carry_cookies(jar, headers)
@@ -216,7 +217,9 @@ async def arun_steps(spec: dict[str, Any], cookie: str, check: list[tuple[Any, .
     for step in spec["steps"]:
         if jar is not None:
             cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
-        status, headers, body = await asgi_once(step["method"], step["path"], cookie)
+        status, headers, body = await asgi_once(
+            step["method"], step["path"], cookie, step["accept"]
+        )
         check.append((step, status, body))
         if jar is not None:
             carry_cookies(jar, headers)
@@ -242,8 +245,12 @@ def count(spec: dict[str, Any]) -> dict[str, Any]:
     check: list[tuple[Any, ...]] = []
     iterations(spec, 0, spec["warm_up"], check)
     gc.collect()
+    # Counted in blocks: each dump holds one block's instructions (they vary how much?).
+    size = spec["window"] // spec["blocks"]
     marks.bench_start()
-    iterations(spec, spec["warm_up"], spec["window"], check)
+    for block in range(spec["blocks"]):
+        iterations(spec, spec["warm_up"] + block * size, size, check)
+        marks.bench_dump()
     marks.bench_stop()
     for n, (step, status, body) in enumerate(check):
         if status != step["status"] or not body.startswith(step["body"].encode()):
@@ -264,7 +271,7 @@ def main() -> None:
     for line in sys.stdin:
         command = json.loads(line)
         elapsed, cpu, status, body = run(
-            command["handler"], command["path"], command["cookie"], command["n"]
+            command["handler"], command["path"], command["cookie"], command["accept"], command["n"]
         )
         answer = {
             "us": elapsed / command["n"] * 1e6,

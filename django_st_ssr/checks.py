@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
@@ -539,3 +540,51 @@ def check_refresh_mode(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
             )
         ]
     return []
+
+
+DRF_AUTHENTICATION = "django_st_ssr.contrib.drf.SuperTokensAuthentication"
+
+
+def _is_our_drf_authentication(entry: object) -> bool:
+    """``entry`` of DEFAULT_AUTHENTICATION_CLASSES is SuperTokensAuthentication or a subclass."""
+    if entry == DRF_AUTHENTICATION:
+        return True
+    cls = entry
+    if isinstance(entry, str):
+        try:
+            cls = import_string(entry)
+        except (ImportError, ValueError):  # DRF absent, a typo, an empty module name
+            return False
+    # A subclass of ours has imported DRF already: without it, none of these is ours, and
+    # importing contrib.drf (which imports DRF) is never needed.
+    if not isinstance(cls, type) or "rest_framework" not in sys.modules:
+        return False
+    from .contrib.drf import SuperTokensAuthentication
+
+    return issubclass(cls, SuperTokensAuthentication)
+
+
+@register()
+def check_drf_authentication(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """DRF asks only the first authentication class for the WWW-Authenticate header of a 401."""
+    drf_settings = getattr(settings, "REST_FRAMEWORK", None)
+    if not isinstance(drf_settings, Mapping):
+        return []
+    classes = drf_settings.get("DEFAULT_AUTHENTICATION_CLASSES")
+    if not isinstance(classes, (list, tuple)) or not classes:
+        return []
+    if _is_our_drf_authentication(classes[0]):
+        return []
+    if not any(_is_our_drf_authentication(entry) for entry in classes[1:]):
+        return []
+    return [
+        Warning(
+            "SuperTokensAuthentication is not the first of "
+            "REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'].",
+            hint=f"Move it first. DRF asks only the first class ({classes[0]!r}) how to answer "
+            "a call without a usable session: with another scheme, or a 403 when that class has "
+            "none (SessionAuthentication), supertokens-web-js does not refresh an expired "
+            "session and a person at the browsable API gets DRF's error page, not the sign-in.",
+            id="django_st_ssr.W008",
+        )
+    ]

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
-from django.utils.functional import SimpleLazyObject, empty
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from . import appinfo, responses, sdkerrors
 from .conf import app_settings
@@ -159,17 +159,36 @@ def _call_alive(func: Callable[[HttpRequest], _T], ref: weakref.ReferenceType[Ht
     """
     request = ref()
     if request is None:
-        raise RuntimeError("request.st_session was used after its request ended.")
+        raise RuntimeError("request.user was used after its request ended.")
     return func(request)
 
 
-class _LazySession(SimpleLazyObject):
-    """``request.st_session``: verified on first use. Made for every request, so made cheaply."""
+class _SessionAttributes:
+    """What the middleware adds to a request: ``request.st_session`` and ``request.ast_session()``.
 
-    def __init__(self, func: Callable[[], Any]) -> None:
-        # SimpleLazyObject's own __init__ sets both through LazyObject.__setattr__.
-        self.__dict__["_setupfunc"] = func
-        self.__dict__["_wrapped"] = empty
+    Mixed into the request's own class (one subclass per request class, made once): a lazy
+    object, a weakref and two partials made for every request cost about as much as the rest
+    of the middleware, and unprotected pages paid it too. ``st_session`` is worked out on first
+    use and then kept on the request like any attribute; views and decorators may set it.
+    """
+
+    st_session = cached_property(get_session)
+
+    def ast_session(self) -> Awaitable[SessionContainer | None]:
+        return aget_session(self)  # type: ignore[arg-type]
+
+
+# Each request class (WSGIRequest, ASGIRequest, a project's own) -> its subclass with them.
+_request_classes: dict[type, type] = {}
+
+
+def _with_session_attributes(cls: type) -> type:
+    mixed = cls
+    if not issubclass(cls, _SessionAttributes):
+        # Same name and module: reprs and error pages read as before.
+        mixed = type(cls.__name__, (_SessionAttributes, cls), {"__module__": cls.__module__})
+    _request_classes[cls] = _request_classes[mixed] = mixed
+    return mixed
 
 
 class SuperTokensMiddleware:
@@ -189,7 +208,7 @@ class SuperTokensMiddleware:
             raise ImproperlyConfigured(
                 "SuperTokensMiddleware needs 'django_st_ssr' in INSTALLED_APPS."
             ) from exc
-        self._api_prefix: tuple[str, str] | None = None
+        self._api_prefix: tuple[str, str, str] | None = None
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
@@ -229,12 +248,12 @@ class SuperTokensMiddleware:
         error = self.app_config.init_error  # type: ignore[attr-defined]
         if error is not None:
             raise error
-        ref = weakref.ref(request)
-        request.st_session = _LazySession(partial(_call_alive, get_session, ref))  # type: ignore[attr-defined]
-        request.ast_session = partial(_call_alive, aget_session, ref)  # type: ignore[attr-defined]
+        cls = request.__class__
+        request.__class__ = _request_classes.get(cls) or _with_session_attributes(cls)
         note_request_origin(request)
         auth = _auth_wired if _auth_wired is not None else _auth_configured()
         if auth:
+            ref = weakref.ref(request)
             # Replaces what AuthenticationMiddleware (listed before us) set, keeping it as the
             # fallback for requests without a SuperTokens session.
             if hasattr(request, "user"):
@@ -255,13 +274,15 @@ class SuperTokensMiddleware:
             st = Supertokens.get_instance()
             if st.plugin_route_handlers:
                 return True
+            base = st.app_info.api_base_path.get_as_string_dangerous()
             self._api_prefix = (
                 st.app_info.api_gateway_path.get_as_string_dangerous(),
-                st.app_info.api_base_path.get_as_string_dangerous(),
+                base,
+                base + "/",
             )
-        gateway, base = self._api_prefix
+        gateway, base, under_base = self._api_prefix
         path = gateway + request.path
-        return path == base or path.startswith(base + "/")
+        return path.startswith(base) and (path == base or path.startswith(under_base))
 
     def _sync_api(self, request: HttpRequest) -> HttpResponseBase:
         response = async_to_sync(_answer_api)(request)
@@ -282,8 +303,9 @@ class SuperTokensMiddleware:
         if "_st_session" in attributes:
             # The page depended on the session cookies: shared caches must key on them.
             responses.vary_on_cookie(response)
-        if "_st_rejection" in attributes:
-            # An API framework's answer to a rejection it raised (contrib.drf, contrib.ninja).
+        if "_st_rejection" in attributes or "_st_acceptance" in attributes:
+            # An API framework's answer to a session it accepted or a rejection it raised
+            # (contrib.drf, contrib.ninja).
             response = responses.finish_deferred(request, response)
         session = attributes.get("supertokens")
         # Nothing queued (a verified, unchanged session): nothing to write, and no SDK calls.

@@ -2,7 +2,8 @@
 # Install what a fresh clone needs to run the example and the whole test suite:
 #   - Debian's chromium (browser tests), with apt-get, when missing and running as root;
 #   - Node.js/npm when missing (same conditions), then the pinned supertokens-web-js (npm ci)
-#     copied into the app's static files by scripts/vendor_webjs.py;
+#     copied into the app's static files by scripts/vendor_webjs.py, and the pinned htmx into the
+#     example's by scripts/vendor_htmx.py;
 #   - the virtualenv .venv (Python 3.11 preferred) with requirements/test.txt and `pip install -e .`.
 # Every step is skipped when already done, so `make test` can call this on every run.
 #
@@ -20,7 +21,7 @@ WANT_BROWSER=1
 for arg in "$@"; do
     case $arg in
         --no-browser) WANT_BROWSER=0 ;;
-        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "bootstrap: unknown argument $arg" >&2; exit 2 ;;
     esac
 done
@@ -95,6 +96,7 @@ fi
 
 # npm first: `pip install -e .` runs the build hook, which wants the vendored files.
 "$VENV/bin/python" scripts/vendor_webjs.py
+"$VENV/bin/python" scripts/vendor_htmx.py
 
 # Reinstall only when the pins or the packaging metadata changed.
 STAMP="$VENV/.bootstrap-stamp"

@@ -42,14 +42,14 @@ class VendorError(Exception):
     pass
 
 
-def pinned_version(root: Path) -> str:
+def pinned_version(root: Path, package: str = PACKAGE) -> str:
     lock_path = root / "package-lock.json"
     try:
         lock = json.loads(lock_path.read_text(encoding="utf-8"))
-        return str(lock["packages"][f"node_modules/{PACKAGE}"]["version"])
+        return str(lock["packages"][f"node_modules/{package}"]["version"])
     except (OSError, ValueError, KeyError) as exc:
         raise VendorError(
-            f"cannot read the pinned {PACKAGE} version from {lock_path}: {exc}"
+            f"cannot read the pinned {package} version from {lock_path}: {exc}"
         ) from exc
 
 
@@ -74,10 +74,10 @@ def is_current(dest: Path, version: str) -> bool:
         return False
 
 
-def installed_version(root: Path) -> str | None:
+def installed_version(root: Path, package: str = PACKAGE) -> str | None:
     try:
         meta = json.loads(
-            (root / "node_modules" / PACKAGE / "package.json").read_text(encoding="utf-8")
+            (root / "node_modules" / package / "package.json").read_text(encoding="utf-8")
         )
         return str(meta["version"])
     except (OSError, ValueError, KeyError):

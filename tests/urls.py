@@ -30,6 +30,7 @@ urlpatterns = [
     path("awrite/", views.awrite_payload),
     path("athread/", views.athread),
     path("untouched/", views.untouched),
+    path("session-kinds/", views.session_kinds),
     path("authors/", views.site_page),
     path("auth/site-page/", views.site_page),
     path("optional-is-none/", views.optional_is_none),

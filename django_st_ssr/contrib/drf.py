@@ -3,6 +3,7 @@
 ::
 
     REST_FRAMEWORK = {
+        # First: DRF asks only the first class for its 401 header (system check W008).
         "DEFAULT_AUTHENTICATION_CLASSES": ["django_st_ssr.contrib.drf.SuperTokensAuthentication"],
     }
 
@@ -82,6 +83,7 @@ class SuperTokensAuthentication(BaseAuthentication):
             if api.cross_site(django_request, result):
                 raise _with_body(exceptions.PermissionDenied(), 403, responses.CROSS_SITE_REFUSED)
             django_request.st_session = django_request._st_session = session
+            responses.defer_acceptance(django_request, result)
             return api.session_user(django_request, session), session
         responses.defer_rejection(django_request, result)
         raise _refusal(*responses.api_answer(result.outcome, result.claim_errors))

@@ -82,6 +82,7 @@ class SuperTokensAuth(AuthBase):
             request.user = api.session_user(request, session)
             unmet = api.unmet(session, self.requirements)
             if unmet is None:
+                responses.defer_acceptance(request, result)
                 return session
             result = unmet
         responses.defer_rejection(request, result)

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
+    # The dashboard's JSON API (pages/api.py; the browsable API's templates).
+    "rest_framework",
     # Before django_st_ssr: its templates override the auth pages' layout.
     "pages",
     "django_st_ssr",
@@ -100,6 +102,12 @@ AUTHENTICATION_BACKENDS = [
 # No Django session of its own is needed: SuperTokens is the session. Cookie-based sessions keep
 # the admin's messages without a table.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+
+# Django REST framework on the SuperTokens session (README "APIs and partial pages").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["django_st_ssr.contrib.drf.SuperTokensAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
 
 LOGIN_URL = "/signin/"
 LOGIN_REDIRECT_URL = "/dashboard/"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,4 +16,8 @@ urlpatterns = [
     path("notes/", views.notes, name="notes"),
     path("orders/", views.orders, name="orders"),
     path("orders/all/", views.all_orders, name="all_orders"),
+    # The dashboard's htmx widget and the JSON APIs its script fetches.
+    path("dashboard/orders-widget/", views.orders_widget, name="orders_widget"),
+    path("api/orders/", api.orders, name="api_orders"),
+    path("api/ninja/", api.ninja_api.urls),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from django_st_ssr import auth_views, ssr_session_required
 
@@ -88,6 +89,25 @@ def notes(request: HttpRequest) -> HttpResponse:
     saved = request.POST.get("note", "") if request.method == "POST" else None
     context = {"details": _session_details(request.st_session), "saved": saved}  # type: ignore[attr-defined]
     return render(request, "pages/notes.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@ssr_session_required
+def orders_widget(request: HttpRequest) -> HttpResponse:
+    # The dashboard's htmx widget: a fragment, loaded and replaced by htmx. With the frontend SDK
+    # on the page ({% st_ssr_frontend %}), an expired session is refreshed and the call replayed,
+    # the posted item included; without it, the whole page goes through the refresh instead.
+    added = None
+    if request.method == "POST":
+        added = request.POST.get("item", "").strip()[:100] or None
+        if added:
+            Order.objects.create(owner=request.user, item=added)
+    context = {"orders": Order.objects.filter(owner=request.user)[:5], "added": added}  # type: ignore[misc]
+    response = render(request, "pages/_orders_widget.html", context)
+    if added:
+        # htmx fires this event on the page: dashboard.js fetches the REST API again.
+        response["HX-Trigger"] = "orders-changed"
+    return response
 
 
 # -- Django's own auth on the SuperTokens session (README "Django auth") -----------------------

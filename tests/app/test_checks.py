@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
@@ -310,3 +312,63 @@ def test_mixin_first_or_behind_other_mixins_is_accepted(rf):
         response = view.as_view(template_name="never-rendered.html")(rf.get("/page/"))
         assert response.status_code == 302
         assert response["Location"].startswith("/refresh-session/?")
+
+
+# W008 without DRF (tests/contrib/test_drf_checks.py has the DRF classes themselves).
+OUR_DRF = checks.DRF_AUTHENTICATION
+DRF_SESSION = "rest_framework.authentication.SessionAuthentication"
+
+
+@pytest.fixture
+def without_drf(monkeypatch):
+    """Django REST framework uninstalled: importing it fails, as in the matrix's virtualenvs."""
+    for name in list(sys.modules):
+        if name.split(".")[0] == "rest_framework" or name == "django_st_ssr.contrib.drf":
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "rest_framework", None)
+
+
+def _imported_drf() -> list[str]:
+    return [
+        name
+        for name, module in sys.modules.items()
+        if module is not None
+        and (name.split(".")[0] == "rest_framework" or name == "django_st_ssr.contrib.drf")
+    ]
+
+
+def test_w008_quiet_without_rest_framework_settings(settings):
+    if hasattr(settings, "REST_FRAMEWORK"):
+        del settings.REST_FRAMEWORK
+    assert checks.check_drf_authentication() == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "nonsense",
+        ["a", "list"],
+        {},
+        {"DEFAULT_AUTHENTICATION_CLASSES": None},
+        {"DEFAULT_AUTHENTICATION_CLASSES": OUR_DRF},  # a string, not a list: DRF fails itself
+        {"DEFAULT_AUTHENTICATION_CLASSES": []},
+        {"DEFAULT_AUTHENTICATION_CLASSES": [None, 3, "", ".x", "nodots", "no.such.Class"]},
+    ],
+)
+def test_w008_quiet_on_odd_settings(settings, value):
+    settings.REST_FRAMEWORK = value
+    assert checks.check_drf_authentication() == []
+
+
+def test_w008_ours_behind_another_class_without_drf_installed(settings, without_drf):
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": [DRF_SESSION, OUR_DRF]}
+    messages = checks.check_drf_authentication()
+    assert ids(messages) == ["django_st_ssr.W008"]
+    assert DRF_SESSION in messages[0].hint
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": [None, "", OUR_DRF]}
+    assert ids(checks.check_drf_authentication()) == ["django_st_ssr.W008"]
+    settings.REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": [OUR_DRF, DRF_SESSION]}
+    assert checks.check_drf_authentication() == []
+    # Deciding all that imported neither DRF nor contrib.drf.
+    assert _imported_drf() == []

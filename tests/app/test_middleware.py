@@ -127,6 +127,17 @@ def test_lazy_session_anonymous_and_signed_in(st_login):
     assert client.get("/").content.decode() == f"user:{session.user_id}"
 
 
+def test_lazy_session_is_the_session_or_none_and_is_kept(st_login):
+    # None itself for a visitor (not a falsy stand-in), the SDK's session object once signed
+    # in; worked out once, and the request still reads as Django's own.
+    answer = Client().get("/session-kinds/?a=1").content.decode()
+    assert answer == "NoneType True False <WSGIRequest: GET '/session-kinds/?a=1'>"
+    client = Client()
+    st_login(client)
+    answer = client.get("/session-kinds/").content.decode()
+    assert answer == "Session True True <WSGIRequest: GET '/session-kinds/'>"
+
+
 @pytest.mark.anyio
 async def test_ast_session(st_alogin):
     assert (await AsyncClient().get("/ahome/")).content == b"anonymous"

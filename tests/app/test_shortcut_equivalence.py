@@ -30,6 +30,8 @@ def headers(response: HttpResponse) -> dict[str, str]:
         {"Cache-Control": "public, max-age=60"},
         {"Expires": "Thu, 01 Jan 2037 00:00:00 GMT"},
         {"Cache-Control": "no-transform", "Vary": "Accept"},
+        {"cache-control": "max-age=5"},
+        {"expires": "Thu, 01 Jan 2037 00:00:00 GMT", "Content-Type": "text/plain"},
     ],
 )
 def test_never_cache_writes_what_django_writes(existing: dict[str, str]) -> None:
@@ -135,6 +137,8 @@ def test_add_query_writes_what_querydict_writes(base: str, value: str) -> None:
         {"Cache-Control": "no-store", "Vary": "Cookie"},
         {"Vary": "cookie, Accept"},
         {"Vary": "*"},
+        {"cache-control": "max-age=5", "vary": "Accept"},
+        {"Expires": "Thu, 01 Jan 2037 00:00:00 GMT"},
     ],
 )
 def test_private_and_vary_on_cookie_write_what_django_writes(existing: dict[str, str]) -> None:

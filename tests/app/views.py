@@ -170,6 +170,14 @@ def site_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"site:{request.method}:{request.path}")
 
 
+def session_kinds(request: HttpRequest) -> HttpResponse:
+    """Unprotected: what request.st_session is, and whether it stays the same object."""
+    session = request.st_session  # type: ignore[attr-defined]
+    kept = request.st_session is session  # type: ignore[attr-defined]
+    stored = vars(request).get("supertokens", False) is session
+    return HttpResponse(f"{type(session).__name__} {kept} {stored} {request!r}")
+
+
 def untouched(request: HttpRequest) -> HttpResponse:
     """Never looks at request.st_session."""
     return HttpResponse("untouched")

@@ -31,6 +31,7 @@ from .harness import (
     CHROMIUM_ARGS,
     EXAMPLE_DIR,
     HOST,
+    HTMX_MANIFEST,
     REPO,
     WEB_JS_MANIFEST,
     Browser,
@@ -77,6 +78,8 @@ def chromium_executable() -> str:
         _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     if not WEB_JS_MANIFEST.exists():
         _missing("supertokens-web-js is not vendored (npm ci && python scripts/vendor_webjs.py)")
+    if not HTMX_MANIFEST.exists():
+        _missing("the example's htmx is not vendored (python scripts/vendor_htmx.py)")
     return str(path)
 
 

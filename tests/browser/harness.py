@@ -25,6 +25,8 @@ ARTIFACTS = REPO / "test-artifacts" / "browser"
 WEB_JS_MANIFEST = (
     REPO / "django_st_ssr/static/django_st_ssr/vendor/supertokens-web-js/manifest.json"
 )
+# The example's self-hosted htmx (scripts/vendor_htmx.py).
+HTMX_MANIFEST = EXAMPLE_DIR / "pages/static/vendor/htmx.org/manifest.json"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

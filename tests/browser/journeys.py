@@ -47,9 +47,12 @@ SIGN_IN = "/signin/"
 # Pages behind @ssr_session_required. GET /signout/ (the app's sign-out page) takes an optional
 # session like "/": it names the signed-in user, or says nobody is signed in.
 PROTECTED = frozenset({"/dashboard/", "/reports/", "/notes/"})
-# A loaded page that is not one of the refresh steps (they hold the refresh script's config).
+# A loaded page that is not one of the refresh steps (they hold the refresh script's config),
+# whose own calls are done: the dashboard's htmx widget and fetch()es mark themselves aria-busy
+# until answered (the next step must not change the cookies under a call in flight).
 SETTLED = """() => location.protocol.startsWith("http") && document.readyState === "complete"
-    && !document.getElementById("django-st-ssr-config")"""
+    && !document.getElementById("django-st-ssr-config")
+    && !document.querySelector('[aria-busy="true"]')"""
 CURRENT_ENTRY = "navigation.currentEntry.key"
 PREVIOUS_ENTRY = """(() => { const i = navigation.currentEntry.index;
     return i > 0 ? navigation.entries()[i - 1].key : null; })()"""

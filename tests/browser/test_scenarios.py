@@ -39,6 +39,8 @@ DOCS = REPO / "docs"
 def save_screenshot(browser: Browser, page: Any, name: str) -> None:
     """Into test-artifacts/ always; into docs/ (README images) with UPDATE_DOCS_SCREENSHOTS=1."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # The dashboard's widget and API calls fill in after the load: wait until they have.
+    page.wait_for_function("""() => !document.querySelector('[aria-busy="true"]')""")
     page.screenshot(path=str(ARTIFACTS / f"{browser.server.kind}-{name}"))
     if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1" and browser.server.kind == "wsgi":
         page.screenshot(path=str(DOCS / name))

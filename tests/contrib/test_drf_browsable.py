@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import AsyncClient, Client
 
+from django_st_ssr.redirects import LOOP_COOKIE_NAME
 from django_st_ssr.testing import unique_email
 
 pytestmark = pytest.mark.urls("tests.contrib.drf_urls")
@@ -77,6 +78,23 @@ def test_server_mode_refreshes_and_comes_back_to_the_browsable_page(st_login, se
     assert back.cookies["sAccessToken"].value
 
     assert _shows_user(browser.get(back["Location"]), session.user_id)
+
+
+def test_back_on_the_browsable_page_the_refresh_loop_guard_is_cleared(st_login, server_mode):
+    # As on a page: a session accepted ends the round, so the next expiry starts counting at 0.
+    browser = _browser()
+    session = _without_access_token(st_login, browser)
+    page = browser.get("/api/me/")
+    assert page.status_code == 302
+    assert page.cookies[LOOP_COOKIE_NAME].value  # one refresh round trip counted
+    back = browser.get(page["Location"])
+    assert back["Location"] == "/api/me/"
+    assert browser.cookies[LOOP_COOKIE_NAME].value  # the refresh itself leaves it alone
+
+    shown = browser.get(back["Location"])
+    assert _shows_user(shown, session.user_id)
+    assert shown.cookies[LOOP_COOKIE_NAME].value == ""
+    assert "private" in shown["Cache-Control"]
 
 
 @pytest.mark.emulator_only

@@ -6,7 +6,10 @@ import base64
 import json
 
 import pytest
-from django.test import AsyncClient, Client
+from django.http import HttpResponse
+from django.test import AsyncClient, Client, RequestFactory
+
+from django_st_ssr import redirects
 
 pytestmark = pytest.mark.urls("tests.contrib.ninja_urls")
 
@@ -83,3 +86,28 @@ def test_cross_site_write_is_refused(st_login):
     response = client.post("/api/promote", headers={"origin": "https://evil.example"})
     assert response.status_code == 403
     assert response.json() == {"message": "cross-site request refused"}
+
+
+def _guard_left_by_a_page(path: str) -> str:
+    """The loop guard a page's redirect to the refresh sets (a Ninja call never sets one)."""
+    response = HttpResponse()
+    redirects.count_refresh_attempt(RequestFactory().get(path), response)
+    return response.cookies[redirects.LOOP_COOKIE_NAME].value
+
+
+def test_an_accepted_call_clears_the_refresh_loop_guard(st_login):
+    # A page was sent to the refresh and its script calls the API: the round ended well, as
+    # when the page itself is accepted, so the next expiry starts counting at 0.
+    client = Client(headers=SDK)
+    st_login(client)
+    client.cookies[redirects.LOOP_COOKIE_NAME] = _guard_left_by_a_page("/dashboard/")
+    del client.cookies["sAccessToken"]
+    refused = client.get("/api/me")
+    assert refused.status_code == 401
+    assert redirects.LOOP_COOKIE_NAME not in refused.cookies  # not accepted: the guard stays
+    assert client.post("/auth/session/refresh", headers=ORIGIN).status_code == 200
+
+    response = client.get("/api/me")
+    assert response.status_code == 200
+    assert response.cookies[redirects.LOOP_COOKIE_NAME].value == ""
+    assert "private" in response["Cache-Control"]

@@ -14,12 +14,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# Copied from npm by scripts/vendor_htmx.py (bootstrap, `make demo`).
+HTMX = Path("pages", "static", "vendor", "htmx.org", "htmx.min.js")
 
 
 class Command(BaseCommand):
@@ -43,6 +47,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The dashboard's htmx is a generated copy (never committed): say how to make it.
+        if not (settings.BASE_DIR / HTMX).is_file():
+            raise CommandError(
+                f"{HTMX} is missing: run `python scripts/vendor_htmx.py` in the repository "
+                "(`make demo` does)."
+            )
         # The Django side of the accounts (user rows, orders) lives in SQLite: ready it first.
         call_command("migrate", interactive=False, verbosity=0)
         site_url = f"http://{options['addr']}:{options['port']}"
