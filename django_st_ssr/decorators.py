@@ -18,6 +18,7 @@ from .redirects import LOGIN_URL_PARAM, LOGIN_URL_SALT
 from .responses import REFRESH_URL_HEADER, is_navigation
 from .verify import (
     SAFE_METHODS,
+    SESSION,
     ClaimValidators,
     Outcome,
     Verification,
@@ -60,15 +61,22 @@ class SessionPolicy:
         }
 
     def verify(self, request: HttpRequest) -> Verification:
-        return verify_request(request, **self.verify_kwargs(request))
+        # verify_kwargs() spelled out: no dict to build and unpack on every protected request.
+        return verify_request(
+            request,
+            session_required=self.session_required,
+            check_database=self.check_database,
+            override_global_claim_validators=self.override_global_claim_validators,
+            anti_csrf_check=False if django_csrf_passed(request) else None,
+        )
 
     async def averify(self, request: HttpRequest) -> Verification:
         return await averify_request(request, **self.verify_kwargs(request))
 
     def reject(self, request: HttpRequest, result: Verification) -> HttpResponseBase | None:
         """The response for a failed verification, or None (after setting st_session)."""
-        if result.outcome is Outcome.SESSION:
-            if unchecked_cross_site_write(request, result):
+        if result.outcome is SESSION:
+            if request.method not in SAFE_METHODS and unchecked_cross_site_write(request, result):
                 return responses.cross_site_refused()
             request.st_session = result.session  # type: ignore[attr-defined]
             request._st_session = result.session  # type: ignore[attr-defined]

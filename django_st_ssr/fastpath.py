@@ -28,6 +28,7 @@ import inspect
 import json
 import threading
 import time
+import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote
 
@@ -50,6 +51,7 @@ from supertokens_python.recipe.session.jwt import parse_jwt_without_signature_ve
 from supertokens_python.recipe.session.recipe import SessionRecipe
 from supertokens_python.recipe.session.recipe_implementation import RecipeImplementation
 from supertokens_python.recipe.session.session_class import Session
+from supertokens_python.recipe.session.utils import get_token_transfer_method_default
 from supertokens_python.types import RecipeUserId
 from supertokens_python.utils import (
     get_rid_from_header,
@@ -72,10 +74,10 @@ EXPIRED = "expired"
 NO_TOKEN = "no_token"
 
 ACCESS_COOKIE = "sAccessToken"
+# The SDK's anti-CSRF header as DjangoRequest.get_header() looks it up in request.META.
+_ANTI_CSRF_KEY = ANTI_CSRF_HEADER_KEY.replace("-", "_").upper()
+_ANTI_CSRF_HTTP_KEY = "HTTP_" + _ANTI_CSRF_KEY
 LEGACY_COOKIE = "sIdRefreshToken"
-# RecipeImplementation methods on the accept path; a user override of any of them means the
-# SDK's behaviour is no longer known here.
-_ACCEPT_PATH_METHODS = ("get_session", "get_global_claim_validators", "validate_claims")
 
 
 class _Verified(NamedTuple):
@@ -104,7 +106,10 @@ def clear_cache() -> None:
 
 
 def _overridden(impl: RecipeImplementation) -> bool:
-    return not vars(impl).keys().isdisjoint(_ACCEPT_PATH_METHODS)
+    """A user override of a RecipeImplementation method on the accept path: the SDK's behaviour
+    is no longer known here."""
+    own = vars(impl)  # (three lookups: cheaper than any set operation on a dict's keys)
+    return "get_session" in own or "get_global_claim_validators" in own or "validate_claims" in own
 
 
 def _remember(token: str, entry: _Verified) -> None:
@@ -114,9 +119,13 @@ def _remember(token: str, entry: _Verified) -> None:
         _cache[token] = entry
 
 
-def _has_duplicate_access_cookie(wrapper: Any) -> bool:
+def _sdk_header(meta: Any, key: str, http_key: str) -> str | None:
+    """``DjangoRequest.get_header()``, with the name already as it spells it (``"COOKIE"``)."""
+    return meta.get(key) if key in meta else meta.get(http_key)  # type: ignore[no-any-return]
 
-    header = wrapper.get_header("cookie")
+
+def _has_duplicate_access_cookie(meta: Any, wrapper: Any) -> bool:
+    header = _sdk_header(meta, "COOKIE", "HTTP_COOKIE")
     # Without a '%' every cookie name is literal, so one occurrence of the name means one
     # cookie; anything else is left to the SDK's own parser.
     if header is not None and "%" not in header and header.count(ACCESS_COOKIE) == 1:
@@ -249,7 +258,8 @@ def decide(
         return None
     # The SDK prefers a valid bearer token to the cookie (it reads both of these keys), and
     # treats a legacy cookie as "refresh first".
-    if "HTTP_AUTHORIZATION" in request.META or "AUTHORIZATION" in request.META:
+    meta = request.META
+    if "HTTP_AUTHORIZATION" in meta or "AUTHORIZATION" in meta:
         return None
     cookies = request.COOKIES
     if LEGACY_COOKIE in cookies:
@@ -266,31 +276,51 @@ def decide(
     if keys is None or not keys.is_fresh():
         return None
 
-    wrapper = DjangoRequest(request)
-    if _has_duplicate_access_cookie(wrapper):
+    # The SDK's wrapper holds the request strongly, and the session it attaches closes a cycle
+    # (request -> supertokens -> session -> req_res_info -> wrapper -> request): every verified
+    # request would be left to the cyclic garbage collector (~10k instructions each). The
+    # wrapper is only dereferenced while the request is answered (the cookie writes the session
+    # queues), so a weak proxy does the same without the cycle.
+    wrapper = DjangoRequest(weakref.proxy(request))
+    if _has_duplicate_access_cookie(meta, wrapper):
         return None
-    token = unquote(value)  # what the SDK's get_token(request, "access", "cookie") returns
+    # What the SDK's get_token(request, "access", "cookie") returns (unquote() of a value
+    # without a '%' is that value).
+    token = unquote(value) if "%" in value else value
     if not token:
         return None
 
     config = recipe.config
-    user_context = set_request_in_user_context_if_not_defined(None, wrapper)
-    if config.get_token_transfer_method(wrapper, False, user_context) not in ("any", "cookie"):
-        return None
+    # The user context the SDK passes to the user functions below: one dict for all of them,
+    # made only when one of them is the user's (the stock ones never read it).
+    user_context = None
+    choose_transfer = config.get_token_transfer_method
+    if choose_transfer is not get_token_transfer_method_default:
+        user_context = set_request_in_user_context_if_not_defined(None, wrapper)
+        if choose_transfer(wrapper, False, user_context) not in ("any", "cookie"):
+            return None
+    # (The stock function answers "any" when no new session is being created.)
     do_anti_csrf_check = anti_csrf_check
     if do_anti_csrf_check is None:
-        do_anti_csrf_check = normalise_http_method(wrapper.method()) != "get"
-    if do_anti_csrf_check:
-        mode = config.anti_csrf_function_or_string
-        if callable(mode):
+        method = request.method
+        if method is None:
+            return None  # DjangoRequest.method() raises; the SDK's to report
+        do_anti_csrf_check = normalise_http_method(method) != "get"
+    mode = config.anti_csrf_function_or_string
+    if callable(mode):
+        # The SDK asks a user's function on every request with a token, checked or not.
+        if user_context is None:
+            user_context = set_request_in_user_context_if_not_defined(None, wrapper)
+        try:
             mode = mode(wrapper, user_context)
-        # NONE never checks; VIA_CUSTOM_HEADER only wants some rid header; VIA_TOKEN compares
-        # the anti-csrf header with the token, which is left to the SDK.
-        if not (
-            mode == "NONE"
-            or (mode == "VIA_CUSTOM_HEADER" and get_rid_from_header(wrapper) is not None)
-        ):
-            return None
+        except Exception:
+            return None  # the SDK's to raise
+    # NONE never checks; VIA_CUSTOM_HEADER only wants some rid header; VIA_TOKEN compares the
+    # anti-csrf header with the token, which is left to the SDK.
+    if do_anti_csrf_check and not (
+        mode == "NONE" or (mode == "VIA_CUSTOM_HEADER" and get_rid_from_header(wrapper) is not None)
+    ):
+        return None
 
     entry = _cache.get(token)
     if entry is None or entry.keys is not keys or entry.impl is not impl:
@@ -306,6 +336,10 @@ def decide(
             return None
         if _expired(info):
             return EXPIRED
+        # The first use after a refresh is the SDK's (the core must see it): checking the
+        # signature here first would only double its work (~1M instructions).
+        if sanitize_string(info.payload.get("parentRefreshTokenHash1")) is not None:
+            return None
         verified = _verify(info, matching[0], keys, impl)
         if verified is None:
             return None
@@ -331,7 +365,7 @@ def decide(
         token,
         entry.front_token,
         None,
-        wrapper.get_header(ANTI_CSRF_HEADER_KEY),
+        _sdk_header(meta, _ANTI_CSRF_KEY, _ANTI_CSRF_HTTP_KEY),
         entry.session_handle,  # type: ignore[arg-type]
         entry.user_id,  # type: ignore[arg-type]
         RecipeUserId(entry.recipe_user_id),  # type: ignore[arg-type]
@@ -340,11 +374,17 @@ def decide(
         False,
         entry.tenant_id,  # type: ignore[arg-type]
     )
+    if override_global_claim_validators is not None and user_context is None:
+        user_context = set_request_in_user_context_if_not_defined(None, wrapper)
     if not _no_claims_to_check(recipe, session, override_global_claim_validators, user_context):
         return None
     # What Session.attach_to_request_response does for a token that was not re-issued.
     session.req_res_info = ReqResInfo(wrapper, "cookie")
-    wrapper.set_session(session)
+    # wrapper.set_session(session), on the request itself: through the weak proxy, its
+    # hasattr() of a missing attribute would raise and catch an AttributeError.
+    request.supertokens = session  # type: ignore[attr-defined]
+    if hasattr(request, "_request"):  # DRF's Request: its middleware sees the Django request
+        request._request.supertokens = session
     return session
 
 

@@ -227,6 +227,13 @@ class SuperTokensMiddleware:
             from .auth import after_sign_in_or_out
 
             after_sign_in_or_out(request)
+        attributes = vars(request)
+        if not (
+            "_st_session" in attributes
+            or "supertokens" in attributes
+            or "_st_rejection" in attributes
+        ):
+            return response  # a page that never looked at the session: nothing to write
         return self._write_session(request, response)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
@@ -241,6 +248,13 @@ class SuperTokensMiddleware:
             from .auth import aafter_sign_in_or_out
 
             await aafter_sign_in_or_out(request)
+        attributes = vars(request)
+        if not (
+            "_st_session" in attributes
+            or "supertokens" in attributes
+            or "_st_rejection" in attributes
+        ):
+            return response  # a page that never looked at the session: nothing to write
         return self._write_session(request, response)
 
     def _attach(self, request: HttpRequest) -> bool:

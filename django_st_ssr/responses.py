@@ -43,7 +43,9 @@ SDK_INTERCEPTOR_HEADER = "st-auth-mode"
 
 def is_htmx(request: HttpRequest) -> bool:
     """A request htmx made (it sends ``HX-Request: true``)."""
-    return request.headers.get("HX-Request") == "true"
+    # META, not request.headers: building that mapping costs ~65k instructions, and every
+    # rejected request asks this.
+    return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
 def htmx_needs_page(request: HttpRequest) -> bool:
@@ -191,8 +193,9 @@ def accepted(
     """
     if result.session is not None:
         redirects.forget_refresh_attempts(request, response)
-    # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
-    apply_sdk_mutators(request, result, response)
+    if result.response_mutators or result.clear_tokens:
+        # An optional page shown anonymously after a failed refresh: the SDK's cookie clearing.
+        apply_sdk_mutators(request, result, response)
     private(response)
     vary_on_cookie(response)
     return response

@@ -16,13 +16,20 @@ never ships it. The copy is never committed:
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
 from pathlib import Path
 
-from vendor_webjs import ROOT, VendorError, installed_version, integrity, npm_ci, pinned_version
+from vendor_webjs import (
+    ROOT,
+    VendorError,
+    command_line,
+    installed_version,
+    integrity,
+    npm_ci,
+    pinned_version,
+)
 
 PACKAGE = "htmx.org"
 RELATIVE_DEST = Path("example_project", "pages", "static", "vendor", PACKAGE)
@@ -67,22 +74,15 @@ def vendor(root: Path = ROOT, *, force: bool = False) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report; exit 1 if stale")
-    parser.add_argument("--force", action="store_true", help="copy again even if current")
-    args = parser.parse_args(argv)
-    try:
-        version = pinned_version(ROOT, PACKAGE)
-        if args.check:
-            current = is_current(ROOT / RELATIVE_DEST, version)
-            print(f"{PACKAGE} {version}: {'current' if current else 'missing or stale'}")
-            return 0 if current else 1
-        dest = vendor(ROOT, force=args.force)
-    except VendorError as exc:
-        print(f"vendor_htmx: error: {exc}", file=sys.stderr)
-        return 2
-    print(f"{PACKAGE} {version} -> {dest.relative_to(ROOT)}")
-    return 0
+    return command_line(
+        argv,
+        tool="vendor_htmx",
+        package=PACKAGE,
+        relative_dest=RELATIVE_DEST,
+        is_current=is_current,
+        vendor=vendor,
+        description=__doc__.splitlines()[0],
+    )
 
 
 if __name__ == "__main__":

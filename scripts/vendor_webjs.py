@@ -28,6 +28,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,23 +139,45 @@ def vendor(root: Path = ROOT, *, force: bool = False) -> Path:
     return dest
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command_line(
+    argv: list[str] | None,
+    *,
+    tool: str,
+    package: str,
+    relative_dest: Path,
+    is_current: Callable[[Path, str], bool],
+    vendor: Callable[..., Path],
+    description: str,
+) -> int:
+    """The command line shared by the vendoring scripts: copy, or only --check."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--check", action="store_true", help="only report; exit 1 if stale")
     parser.add_argument("--force", action="store_true", help="copy again even if current")
     args = parser.parse_args(argv)
     try:
-        version = pinned_version(ROOT)
+        version = pinned_version(ROOT, package)
         if args.check:
-            current = is_current(ROOT / RELATIVE_DEST, version)
-            print(f"{PACKAGE} {version}: {'current' if current else 'missing or stale'}")
+            current = is_current(ROOT / relative_dest, version)
+            print(f"{package} {version}: {'current' if current else 'missing or stale'}")
             return 0 if current else 1
         dest = vendor(ROOT, force=args.force)
     except VendorError as exc:
-        print(f"vendor_webjs: error: {exc}", file=sys.stderr)
+        print(f"{tool}: error: {exc}", file=sys.stderr)
         return 2
-    print(f"{PACKAGE} {version} -> {dest.relative_to(ROOT)}")
+    print(f"{package} {version} -> {dest.relative_to(ROOT)}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command_line(
+        argv,
+        tool="vendor_webjs",
+        package=PACKAGE,
+        relative_dest=RELATIVE_DEST,
+        is_current=is_current,
+        vendor=vendor,
+        description=__doc__.splitlines()[0],
+    )
 
 
 if __name__ == "__main__":

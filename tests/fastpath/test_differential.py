@@ -8,10 +8,12 @@ path that declined everything would fail here too.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -59,6 +61,9 @@ def describe(session: Any, request: Any) -> tuple[Any, ...]:
         session.refresh_token,
         session.access_token_updated,
         session.req_res_info.transfer_method,
+        # The wrapper the session's queued cookie writes read the request through.
+        session.req_res_info.request.get_header("cookie"),
+        session.req_res_info.request.method(),
         len(session.response_mutators),
         type(session),
         request.supertokens is session,
@@ -234,6 +239,26 @@ def test_first_use_after_refresh_goes_to_the_sdk(new_session: Any) -> None:
     assert result[10] is True  # the SDK re-issued the token (access_token_updated)
 
 
+def test_first_use_after_refresh_is_handed_over_before_any_signature_check(
+    new_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    created = new_session()
+    token = refresh_session_without_request_response(created["refresh"], True).get_access_token()
+    checked: list[str] = []
+    real_decode = fastpath.jwt.decode
+
+    def counting_decode(raw: str, *args: Any, **kwargs: Any) -> Any:
+        checked.append(raw)
+        return real_decode(raw, *args, **kwargs)
+
+    monkeypatch.setattr(fastpath.jwt, "decode", counting_decode)
+    assert fast_outcome(cookie_for(token)) == ("undecided",)
+    assert checked == []
+    # An ordinary token is still checked (so the count above could have seen one).
+    assert fast_outcome(cookie_for(new_session()["access"]))[0] == "session"
+    assert len(checked) == 1
+
+
 def test_anti_csrf_modes(
     new_session: Any, monkeypatch: pytest.MonkeyPatch, session_config: Any
 ) -> None:
@@ -257,6 +282,111 @@ def test_anti_csrf_modes(
     assert assert_same(post(HTTP_ANTI_CSRF="x"), fast=False) == ("try_refresh",)
     assert_same(cookie_for(token), fast=True)
     assert_same(post(HTTP_ANTI_CSRF="x"), fast=True, anti_csrf_check=False)
+
+
+def test_headers_outside_http_names(
+    new_session: Any, session_config: Any, monkeypatch: Any
+) -> None:
+    # DjangoRequest.get_header() prefers a META key without the HTTP_ prefix: an anti-CSRF
+    # value there is the session's, and a second access token only there is a duplicate.
+    token = new_session()["access"]
+    cookie = f"sAccessToken={token}"
+    result = assert_same(lambda: make_request(cookie=cookie, ANTI_CSRF="plain"), fast=True)
+    assert result[8] == "plain"
+    both = dict(ANTI_CSRF="plain", HTTP_ANTI_CSRF="http")
+    assert assert_same(lambda: make_request(cookie=cookie, **both), fast=True)[8] == "plain"
+    twice = f"{cookie}; {cookie}"
+    assert assert_same(lambda: make_request(cookie=cookie, COOKIE=twice), fast=False) == (
+        "try_refresh",
+    )
+    assert_same(lambda: make_request(cookie=cookie, COOKIE="a=1"), fast=True)
+
+
+def test_user_functions_see_one_user_context_as_with_the_sdk(
+    new_session: Any, monkeypatch: pytest.MonkeyPatch, session_config: Any
+) -> None:
+    """A user's transfer-method and anti-CSRF functions and a claim override are called as the
+    SDK calls them: in the same order, with one user context holding the request."""
+    token = new_session()["access"]
+    calls: list[tuple[str, Any, str]] = []
+    answers = {"transfer": "cookie", "anti_csrf": "NONE"}
+
+    def transfer(request: Any, for_create_new_session: bool, user_context: Any) -> str:
+        calls.append(("transfer", user_context, user_context["_default"]["request"].method()))
+        return answers["transfer"]
+
+    def anti_csrf(request: Any, user_context: Any) -> str:
+        calls.append(("anti_csrf", user_context, user_context["_default"]["request"].method()))
+        return answers["anti_csrf"]
+
+    def no_claims(validators: Any, session: Any, user_context: Any) -> list[Any]:
+        calls.append(("claims", user_context, user_context["_default"]["request"].method()))
+        return []
+
+    monkeypatch.setattr(session_config, "get_token_transfer_method", transfer)
+    monkeypatch.setattr(session_config, "anti_csrf_function_or_string", anti_csrf)
+
+    def seen(outcome: Callable[..., Any], method: str) -> tuple[Any, ...]:
+        calls.clear()
+        result = outcome(
+            lambda: make_request(method, cookie=f"sAccessToken={token}"),
+            override_global_claim_validators=no_claims,
+        )
+        contexts = {id(context) for _name, context, _method in calls}
+        return result, [(name, method) for name, _context, method in calls], len(contexts)
+
+    for method in ("get", "post"):
+        fast, sdk = seen(fast_outcome, method), seen(sdk_outcome, method)
+        assert fast[0][0] == "session"
+        assert fast == sdk
+        assert [name for name, _method in fast[1]] == ["transfer", "anti_csrf", "claims"]
+        assert {called for _name, called in fast[1]} == {method.upper()}
+        assert fast[2] == 1
+
+    answers["anti_csrf"] = "VIA_CUSTOM_HEADER"  # checked on a POST without rid: the SDK's
+    assert seen(fast_outcome, "post")[0] == ("undecided",)
+    assert seen(sdk_outcome, "post")[0] == ("try_refresh",)
+    assert seen(fast_outcome, "get") == seen(sdk_outcome, "get")
+    answers["transfer"] = "header"  # the SDK looks for a bearer token only
+    assert seen(fast_outcome, "get")[0] == ("undecided",)
+    assert seen(sdk_outcome, "get")[0] == ("unauthorised", False)
+
+
+def test_an_anti_csrf_function_that_raises_is_the_sdks_to_raise(
+    new_session: Any, monkeypatch: pytest.MonkeyPatch, session_config: Any
+) -> None:
+    def broken(request: Any, user_context: Any) -> str:
+        raise LookupError("no mode today")
+
+    monkeypatch.setattr(session_config, "anti_csrf_function_or_string", broken)
+    request = cookie_for(new_session()["access"])
+    assert fast_outcome(request) == ("undecided",)
+    with pytest.raises(LookupError):
+        sdk_outcome(request)
+
+
+def test_a_verified_request_is_freed_without_the_garbage_collector(new_session: Any) -> None:
+    # The session keeps the request only weakly: the request -> session -> request cycle the
+    # SDK's own wrapper makes would leave every verified request to the cyclic collector.
+    token = new_session()["access"]
+    fastpath.get_session(cookie_for(token)())  # cached: the next call is the common case
+    gc.disable()
+    try:
+        request = cookie_for(token)()
+        session = fastpath.get_session(request)
+        assert session is not None
+        assert request.supertokens is session
+        alive = weakref.ref(request)
+        del request
+        assert alive() is None
+        # The session stays usable: its SDK calls only queue cookie writes through the
+        # wrapper, which reads the request when the response is written.
+        assert session.get_user_id()
+        session.sync_merge_into_access_token_payload({"theme": "dark"})
+        assert session.get_access_token_payload()["theme"] == "dark"
+        assert len(session.response_mutators) == 1
+    finally:
+        gc.enable()
 
 
 def test_claim_validators_and_overrides_go_to_the_sdk(
