@@ -36,6 +36,21 @@ def _decode_front_token(value: str) -> dict:
     return json.loads(base64.b64decode(value).decode())
 
 
+# What web-js may have stored that a cookie-mode session without anti-CSRF never needs.
+STALE_STATE = (
+    refresh.LEGACY_ID_REFRESH,
+    refresh.HEADER_ACCESS_TOKEN,
+    refresh.HEADER_REFRESH_TOKEN,
+    refresh.ANTI_CSRF,
+)
+
+
+def assert_cleared(response: HttpResponse, *names: str) -> None:
+    for name in names:
+        assert response.cookies[name].value == "", name
+        assert response.cookies[name]["max-age"] == 0, name
+
+
 def test_write_browser_state_stores_the_front_token_and_timestamp(st_core):
     session = _session({"email": "a@example.com"})
     response = HttpResponse()
@@ -57,14 +72,7 @@ def test_write_browser_state_stores_the_front_token_and_timestamp(st_core):
     assert not stamp["httponly"]
     assert stamp["path"] == "/"
     # Cleared: the legacy marker, header-mode tokens, an anti-csrf token (anti_csrf is NONE).
-    for name in (
-        refresh.LEGACY_ID_REFRESH,
-        refresh.HEADER_ACCESS_TOKEN,
-        refresh.HEADER_REFRESH_TOKEN,
-        refresh.ANTI_CSRF,
-    ):
-        assert response.cookies[name].value == ""
-        assert response.cookies[name]["max-age"] == 0
+    assert_cleared(response, *STALE_STATE)
 
 
 def test_front_token_is_the_sdks_own_header_value(st_core):
@@ -93,15 +101,7 @@ def test_clear_browser_state_is_front_token_remove(st_core):
     refresh.clear_browser_state(RequestFactory().get("/"), response)
     # "remove": the timestamp stays (getLocalSessionState() then says NOT_EXISTS), the rest goes.
     assert int(response.cookies[refresh.LAST_ACCESS_TOKEN_UPDATE].value) > 0
-    for name in (
-        refresh.FRONT_TOKEN,
-        refresh.ANTI_CSRF,
-        refresh.HEADER_ACCESS_TOKEN,
-        refresh.HEADER_REFRESH_TOKEN,
-        refresh.LEGACY_ID_REFRESH,
-    ):
-        assert response.cookies[name].value == ""
-        assert response.cookies[name]["max-age"] == 0
+    assert_cleared(response, refresh.FRONT_TOKEN, *STALE_STATE)
 
 
 def test_secure_requests_get_secure_state_cookies(st_core):
