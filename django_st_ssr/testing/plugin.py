@@ -11,7 +11,8 @@ Fixtures:
   ``SuperTokensBackend``: signs in ``user`` (a new one when None) and returns it;
   ``st_aforce_login`` is the async twin (see ``django_st_ssr.testing.auth``).
 
-Tests marked ``@pytest.mark.emulator_only`` are skipped against a real core.
+Tests marked ``@pytest.mark.emulator_only(reason="...")`` are skipped against a real core, the
+reason in the skip message; a marker without a reason fails the test.
 """
 
 from __future__ import annotations
@@ -83,12 +84,25 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _reason(marker: pytest.Mark) -> str:
+    why = marker.kwargs.get("reason", marker.args[0] if marker.args else "")
+    return why.strip() if isinstance(why, str) else ""
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    marker = item.get_closest_marker("emulator_only")
-    if _real_core_uri() and marker is not None:
-        # @pytest.mark.emulator_only(reason="...") says why in the skip message.
-        why = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-        pytest.skip(f"needs the emulated core{': ' + why if why else ''}; ST_CORE_URI is set")
+    markers = list(item.iter_markers("emulator_only"))
+    if not markers:
+        return
+    # Refused with or without a real core: a bare marker would only show up as a silent skip.
+    if not all(_reason(marker) for marker in markers):
+        pytest.fail(
+            f"{item.nodeid}: @pytest.mark.emulator_only needs a reason, e.g. "
+            '@pytest.mark.emulator_only(reason="takes the core down"); add reason= '
+            "saying which emulator control the test uses",
+            pytrace=False,
+        )
+    if _real_core_uri():
+        pytest.skip(f"needs the emulated core: {_reason(markers[0])}; ST_CORE_URI is set")
 
 
 @pytest.fixture(scope="session")

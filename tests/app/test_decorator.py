@@ -69,7 +69,7 @@ async def test_no_session_navigation_redirects_asgi(st_core, url):
     assert redirect_back(response) == url
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 # Optional pages too: an expired token is a session that may still be renewed, not a visitor.
 @pytest.mark.parametrize("url", [*PROTECTED, "/optional/", "/aoptional/", "/cbv-optional/"])
 def test_expired_access_token_redirects_to_refresh(st_core, st_login, url):
@@ -83,7 +83,7 @@ def test_expired_access_token_redirects_to_refresh(st_core, st_login, url):
     assert "sAccessToken" not in response.cookies
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 @pytest.mark.anyio
 @pytest.mark.parametrize("url", PROTECTED)
 async def test_expired_access_token_redirects_asgi(st_core, st_alogin, url):
@@ -147,7 +147,7 @@ def test_unsafe_method_without_session_gets_401(st_core):
     assert response.json() == {"message": "try refresh token"}
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_on_fetch_gets_401(st_core, st_login):
     client = Client(headers={"Sec-Fetch-Mode": "cors"})
     st_login(client)

@@ -146,7 +146,7 @@ async def test_ast_session(st_alogin):
     assert (await client.get("/ahome/")).content.decode() == f"user:{session.user_id}"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_lazy_session_is_none_for_an_expired_token(st_core, st_login):
     client = Client()
     st_login(client)

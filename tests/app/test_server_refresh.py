@@ -83,7 +83,7 @@ def test_page_goes_through_the_server_refresh_and_comes_back(st_login):
     assert again.content.decode() == f"user:{session.user_id}"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_access_token_is_refreshed_on_the_server(st_core, st_login):
     client = _client()
     session = st_login(client)
@@ -256,7 +256,7 @@ def test_via_token_anti_csrf_mode_writes_the_new_anti_csrf_token(st_login, monke
     assert response.cookies["sAccessToken"].value
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="takes the core down")
 def test_core_down_answers_503_and_keeps_the_cookies(st_core, st_login):
     client, _ = _signed_in(st_login)
     st_core.down()

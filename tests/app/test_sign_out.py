@@ -42,7 +42,7 @@ def test_sign_out_revokes_a_valid_session(st_login):
     assert client.get("/protected/").status_code == 302  # no session any more
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_sign_out_revokes_the_session_of_an_expired_access_token(st_core, st_login):
     client = _client()
     session = st_login(client)
@@ -85,7 +85,7 @@ def test_logout_redirect_url_setting(st_core, settings):
     assert _post(_client()).headers["Location"] == "/login/"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="takes the core down")
 def test_sign_out_while_the_core_is_down_still_clears_the_browser(st_core, st_login):
     client = _client()
     st_login(client)

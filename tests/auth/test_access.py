@@ -40,7 +40,7 @@ def test_login_required_middleware_sends_visitors_to_sign_in(st_core, settings):
     assert response["Location"] == "/login/?next=/whoami/%3Fx%3D1"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 @pytest.mark.parametrize("url", ["/members/", "/cbv-members/", "/staff/", "/reports/"])
 def test_expired_token_refreshes_and_comes_back(st_core, st_login, url):
     client = Client()
@@ -63,7 +63,7 @@ def test_expired_token_refreshes_and_comes_back(st_core, st_login, url):
     assert response.content.startswith(b"user:")
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_under_login_required_middleware(st_core, st_login, settings):
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE,
@@ -78,7 +78,7 @@ def test_expired_token_under_login_required_middleware(st_core, st_login, settin
     assert client.get("/whoami/").content.decode().startswith(f"authenticated:{session.user_id}")
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_on_a_fetch_gets_401_not_a_sign_in_page(st_core, st_login):
     client = Client()
     st_login(client, email=unique_email())
@@ -90,7 +90,7 @@ def test_expired_token_on_a_fetch_gets_401_not_a_sign_in_page(st_core, st_login)
     assert response["X-SuperTokens-Refresh-URL"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_with_permission_denied_refreshes(st_core, st_login):
     client = Client()
     st_login(client, payload=roles_payload([], ["auth_tests.view_report"]))
@@ -101,7 +101,7 @@ def test_expired_token_with_permission_denied_refreshes(st_core, st_login):
     assert client.get("/reports-403/").status_code == 200
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_refresh_loop_ends(st_core, st_login):
     # A browser whose refresh never sticks must not bounce for ever (redirects.loop guard).
     client = Client()
@@ -212,7 +212,7 @@ def test_admin_logout_revokes_the_supertokens_session(st_login, settings):
     assert client.get("/whoami/").content == b"anonymous::staff=False"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 @pytest.mark.parametrize("url", ["/members/?tab=a%20b", "/cbv-reports/", "/admin/"])
 def test_expired_token_with_server_side_refresh_lands_back_on_the_page(
     st_core, st_login, settings, url

@@ -43,7 +43,7 @@ def test_known_user_costs_one_query(st_login, django_assert_num_queries):
     assert response.content.decode().startswith(f"authenticated:{session.user_id}")
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_one_core_call_per_new_user_never_per_request(st_core, st_login):
     client = Client()
     st_login(client, email=unique_email())

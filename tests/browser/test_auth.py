@@ -84,7 +84,7 @@ def test_non_staff_user_is_refused_by_the_admin(browser: Browser) -> None:
 
 
 # A truly expired token (a missing one is simply anonymous, hence the sign-in page): emulator only.
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_on_a_login_required_page_comes_back_to_it(
     browser: Browser, st_core: Any
 ) -> None:

@@ -15,7 +15,7 @@ import pytest
 from .harness import Browser, off_loop
 from .helpers import REFRESH_PATH, expire_access_token, go, sign_up, wait_for_page, wait_for_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.emulator_only]
+pytestmark = [pytest.mark.browser, pytest.mark.emulator_only(reason="takes the core down")]
 
 
 def test_refresh_during_a_core_outage_keeps_the_visitor_signed_in(

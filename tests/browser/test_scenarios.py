@@ -76,7 +76,7 @@ def test_sign_up_lands_on_dashboard_showing_the_new_email(browser: Browser) -> N
 
 
 # Needs a truly expired token (a missing one is anonymous here): emulator only.
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_home_page_greets_a_returning_user_whose_access_token_expired(
     browser: Browser, st_core: Any
 ) -> None:
@@ -357,7 +357,7 @@ def test_after_sign_out_protected_pages_and_back_button_show_no_dashboard(
 
 
 # Needs a truly expired token (a missing one is anonymous here): emulator only.
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_sign_out_with_an_expired_access_token_still_revokes_the_session(
     browser: Browser, st_core: Any
 ) -> None:

@@ -59,7 +59,7 @@ def test_a_client_without_accept_json_gets_a_401_not_a_redirect(st_core):
     assert "Location" not in response.headers
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_is_a_401_then_the_refreshed_token_works(st_core, st_login):
     client = Client(headers=SDK)
     st_login(client)
@@ -167,7 +167,7 @@ def test_verified_email_user_from_a_real_sign_up(st_login):
     assert response.json()["user"] == user_id
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_no_core_calls_per_call_after_warm_up(st_login):
     from django_st_ssr.testing import get_emulated_core
 

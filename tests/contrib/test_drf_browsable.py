@@ -97,7 +97,7 @@ def test_back_on_the_browsable_page_the_refresh_loop_guard_is_cleared(st_login, 
     assert "private" in shown["Cache-Control"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_server_mode_expired_token_is_refreshed_and_the_page_shows_the_user(
     st_core, st_login, server_mode
 ):
@@ -112,7 +112,7 @@ def test_server_mode_expired_token_is_refreshed_and_the_page_shows_the_user(
     assert _shows_user(response, session.user_id)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_on_a_public_view_refreshes_rather_than_showing_it_anonymously(
     st_core, st_login, server_mode
 ):
@@ -216,7 +216,7 @@ async def test_page_mode_under_asgi(st_alogin):
     assert _shows_user(await browser.get("/api/me/", headers=NAVIGATE), session.user_id)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_page_mode_expired_token_goes_to_the_refresh_page(st_core, st_login):
     browser = _browser()
     st_login(browser)

@@ -44,7 +44,7 @@ def test_no_session_is_a_401(st_core):
     assert Client().get("/api/public").json() == {"ok": True}
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token_is_a_401_then_the_refreshed_token_works(st_core, st_login):
     client = Client(headers=SDK)
     st_login(client)

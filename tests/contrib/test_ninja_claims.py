@@ -150,7 +150,7 @@ def test_without_a_session_it_is_still_a_401(st_core):
     assert Client(headers=SDK).get("/api/editors").status_code == 401
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_the_checks_make_no_core_calls(st_login):
     from supertokens_python.recipe.userroles.syncio import (
         add_role_to_user,

@@ -98,7 +98,7 @@ def _new_token() -> str:
     return session.get_all_session_tokens_dangerously()["accessToken"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="rotates and drops the emulator's signing keys")
 def test_key_rotation_keeps_old_tokens_until_their_key_is_dropped(st_core):
     old_token = _new_token()
     assert get_session_without_request_response(old_token) is not None
@@ -129,7 +129,7 @@ def test_key_rotation_keeps_old_tokens_until_their_key_is_dropped(st_core):
     assert get_session_without_request_response(new_token) is not None
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_regenerate_keeps_expiry_and_skips_expired_tokens(st_core):
     created = create_raw(st_core, anti_csrf=False)
     token = created["accessToken"]["token"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import unquote
 
 import httpx
@@ -75,7 +77,7 @@ async def test_st_alogin_on_an_async_client(st_alogin):
     assert session.get_user_id() == logged_in.user_id
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expire_access_token_cookie(st_core, st_login, client):
     logged_in = st_login(client)
     expired = st_core.expire_access_token_cookie(client)
@@ -84,7 +86,7 @@ def test_expire_access_token_cookie(st_core, st_login, client):
         get_session_without_request_response(expired)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_request_log_counts_calls_per_path(st_core):
     st_core.reset_log()
     new_session()
@@ -94,7 +96,7 @@ def test_request_log_counts_calls_per_path(st_core):
     assert st_core.calls() == 0
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="injects failures into the emulated core")
 def test_fail_next_answers_the_given_status_then_recovers(st_core):
     tokens = new_session()
     st_core.fail_next("/recipe/session/verify", 500, times=2)
@@ -104,7 +106,7 @@ def test_fail_next_answers_the_given_status_then_recovers(st_core):
     assert get_session_without_request_response(tokens["accessToken"], check_database=True)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="delays the emulated core's answers")
 def test_delay(st_core):
     # Margins are seconds apart, so a loaded machine cannot flip either assertion.
     headers = {"api-key": st_core.api_key} if st_core.api_key else {}
@@ -119,7 +121,7 @@ def test_delay(st_core):
     assert httpx.get(st_core.url + "/hello", headers=headers, timeout=4).status_code == 200
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="takes the core down")
 def test_down_refuses_connections_and_up_restores_state(st_core):
     tokens = new_session()
     url = st_core.url
@@ -133,7 +135,7 @@ def test_down_refuses_connections_and_up_restores_state(st_core):
     assert get_session_without_request_response(tokens["accessToken"], check_database=True)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="uses the emulator's revoke controls")
 def test_revoke_controls(st_core):
     first, second = new_session(), new_session()
     handle = get_session_without_request_response(first["accessToken"]).get_handle()
@@ -155,17 +157,70 @@ def test_real_core_handle_skips_emulator_controls():
 
 
 def test_emulator_only_tests_are_skipped_against_a_real_core(monkeypatch, request):
-    marked = pytest.mark.emulator_only
+    marked = pytest.mark.emulator_only(reason="takes the core down")
 
     class Item:
-        def get_closest_marker(self, name):
-            return marked.mark if name == "emulator_only" else None
+        nodeid = "test_x.py::test_x"
+
+        def iter_markers(self, name):
+            return iter([marked.mark] if name == "emulator_only" else [])
 
     monkeypatch.delenv("ST_CORE_URI", raising=False)
     pytest_runtest_setup(Item())  # no skip with the emulator
     monkeypatch.setenv("ST_CORE_URI", "http://127.0.0.1:1")
-    with pytest.raises(pytest.skip.Exception):
+    with pytest.raises(pytest.skip.Exception, match="emulated core: takes the core down;"):
         pytest_runtest_setup(Item())
+
+
+EMULATOR_ONLY_TESTS = """
+import pytest
+
+@pytest.mark.emulator_only
+def test_bare():
+    pass
+
+@pytest.mark.emulator_only(reason="  ")
+def test_blank():
+    pass
+
+@pytest.mark.emulator_only(reason="takes the core down")
+def test_reasoned():
+    pass
+
+def test_unmarked():
+    pass
+"""
+
+
+@pytest.mark.parametrize("core_uri", ["", "http://127.0.0.1:9"])
+def test_emulator_only_without_a_reason_fails_the_test(tmp_path, core_uri):
+    (tmp_path / "test_marked.py").write_text(EMULATOR_ONLY_TESTS)
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("ST_CORE_URI", "DJANGO_SETTINGS_MODULE")
+    }
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])  # this checkout's plugin
+    if core_uri:
+        env["ST_CORE_URI"] = core_uri
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "test_marked.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    out = done.stdout
+    assert done.returncode == 1, out
+    for name in ("test_bare", "test_blank"):
+        assert f"ERROR test_marked.py::{name} - Failed: test_marked.py::{name}: " in out, out
+    assert "add reason=" in out
+    assert "PASSED test_marked.py::test_unmarked" in out
+    if core_uri:
+        assert "needs the emulated core: takes the core down; ST_CORE_URI is set" in out
+        assert "1 passed, 1 skipped, 2 errors" in out, out
+    else:
+        assert "PASSED test_marked.py::test_reasoned" in out
+        assert "2 passed, 2 errors" in out, out
 
 
 def test_cli_serves_a_core():
@@ -186,7 +241,7 @@ def test_cli_serves_a_core():
     assert "never for production" in process.stderr.read()
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires every access token through the emulator")
 def test_expire_all_access_tokens(st_core):
     user_id = f"contract-{uuid.uuid4()}"
     session = create_new_session_without_request_response("public", RecipeUserId(user_id))

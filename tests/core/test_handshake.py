@@ -31,7 +31,7 @@ def test_unknown_path_is_404(st_core):
     assert response.status_code == 404
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="checks the emulator's own 404 text")
 def test_unknown_path_404_names_method_and_path(st_core):
     response = httpx.post(st_core.url + "/recipe/nope", json={}, headers=headers(st_core))
     assert response.status_code == 404

@@ -95,7 +95,7 @@ def test_sign_up_over_http(sdk, st_core):
     assert again["formFields"][0]["id"] == "email"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="reads the emulated core's request log")
 def test_sign_up_core_call_sequence(sdk, st_core):
     form = [{"id": "email", "value": unique_email()}, {"id": "password", "value": PASSWORD}]
     st_core.reset_log()

@@ -77,7 +77,7 @@ def test_create_then_verify_locally(st_core):
     assert verified.get_all_session_tokens_dangerously()["accessAndFrontTokenUpdated"] is False
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_local_verification_makes_no_core_call_after_jwks_warm_up(st_core):
     _, tokens = create()
     verify(tokens["accessToken"])  # warms the JWKS cache (if not warm already)
@@ -253,7 +253,7 @@ async def test_async_create_verify_refresh_revoke(st_core):
         )
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_access_token_asks_for_refresh(st_core):
     _, tokens = create()
     expired = st_core.expired_access_token(tokens["accessToken"])
@@ -266,7 +266,7 @@ def test_expired_access_token_asks_for_refresh(st_core):
     assert verify(refreshed.get_all_session_tokens_dangerously()["accessToken"]) is not None
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="sets the emulator's access token lifetime")
 def test_short_access_token_validity(st_core):
     st_core.access_token_validity = 30
     _, tokens = create()
@@ -274,7 +274,7 @@ def test_short_access_token_validity(st_core):
     assert claims["exp"] - claims["iat"] in (29, 30, 31)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="sets the emulator's refresh token lifetime")
 def test_expired_refresh_token_is_unauthorised(st_core):
     st_core.refresh_token_validity = -1
     _, tokens = create()

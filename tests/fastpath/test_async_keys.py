@@ -29,7 +29,7 @@ def test_may_fetch_keys(new_session: Any, warm_keys: None) -> None:
     assert fastpath.may_fetch_keys(bearer) is True
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="delays the emulator's signing keys answer")
 def test_cold_key_fetch_leaves_the_event_loop_free(new_session: Any, emulator: Any) -> None:
     created = new_session()
     request = rf.get("/", HTTP_COOKIE=f"sAccessToken={created['access']}")

@@ -463,13 +463,13 @@ def emulator_signed(emulator: Any, claims: dict[str, Any], **header: Any) -> str
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers=headers)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_token(new_session: Any, emulator: Any) -> None:
     expired = emulator.expired_access_token(new_session()["access"])
     assert assert_same(cookie_for(expired), fast=False) == ("try_refresh",)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs a 2-second token with the emulator's key")
 def test_expiry_is_honoured_to_the_second_after_caching(emulator: Any) -> None:
     now = int(time.time())
     token = emulator_signed(emulator, fresh_claims(iat=now, exp=now + 2))
@@ -478,7 +478,7 @@ def test_expiry_is_honoured_to_the_second_after_caching(emulator: Any) -> None:
     assert assert_same(cookie_for(token), fast=False) == ("try_refresh",)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 @pytest.mark.parametrize(
     ("claims", "expected"),
     [
@@ -501,7 +501,7 @@ def test_forged_claims(emulator: Any, claims: dict[str, Any], expected: Any) -> 
         assert result == expected
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 @pytest.mark.parametrize(
     "claims",
     [
@@ -518,7 +518,7 @@ def test_forged_but_valid_claims_are_accepted_identically(
     assert_same(cookie_for(token), fast=True)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 def test_header_variants(emulator: Any) -> None:
     claims = fresh_claims()
     static = emulator.keys.static
@@ -538,7 +538,7 @@ def test_header_variants(emulator: Any) -> None:
     assert assert_same(cookie_for(v2), fast=False) == ("unauthorised", False)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="rotates and drops the emulator's signing keys")
 def test_rotated_and_dropped_keys(new_session: Any, emulator: Any) -> None:
     old_token = new_session()["access"]
     assert_same(cookie_for(old_token), fast=True)
@@ -555,7 +555,7 @@ def test_rotated_and_dropped_keys(new_session: Any, emulator: Any) -> None:
     assert assert_same(cookie_for(old_token), fast=False) == ("try_refresh",)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_no_core_calls_per_verified_request_after_warm_up(new_session: Any, emulator: Any) -> None:
     token = new_session()["access"]
     assert fastpath.get_session(cookie_for(token)()) is not None
@@ -648,7 +648,7 @@ def test_garbage_and_overridden_recipes_stay_with_the_sdk(new_session: Any) -> N
         del vars(impl)["get_session"]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_expired_tokens_are_decided_locally(new_session: Any, emulator: Any) -> None:
     expired = emulator.expired_access_token(new_session()["access"])
     assert_rejected_alike(cookie_for(expired), fastpath.EXPIRED)
@@ -666,7 +666,7 @@ def test_expired_tokens_are_decided_locally(new_session: Any, emulator: Any) -> 
     assert sdk_outcome(cookie_for(expired), check_database=True) == ("try_refresh",)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 @pytest.mark.parametrize(
     "exp",
     [
@@ -681,7 +681,7 @@ def test_forged_expired_tokens(emulator: Any, exp: Callable[[float], float]) -> 
     assert_rejected_alike(cookie_for(token), fastpath.EXPIRED)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 def test_expired_tokens_the_sdk_must_judge(emulator: Any, new_session: Any) -> None:
     past = int(time.time()) - 10
     # A string exp: the SDK refuses its structure (unauthorised), not its age.
@@ -697,7 +697,7 @@ def test_expired_tokens_the_sdk_must_judge(emulator: Any, new_session: Any) -> N
     assert decided(cookie_for(v2)) == ("undecided",)
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs a 2-second token with the emulator's key")
 def test_a_cached_token_is_rejected_locally_once_it_expires(emulator: Any) -> None:
     now = int(time.time())
     token = emulator_signed(emulator, fresh_claims(iat=now, exp=now + 2))

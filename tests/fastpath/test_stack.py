@@ -39,7 +39,7 @@ def test_pages_are_the_same_with_and_without_the_fast_path(
     assert logged_in.access_token not in fastpath._cache
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_no_core_calls_per_verified_request_after_warm_up(
     client: Client, st_login: Any, emulator: Any
 ) -> None:
@@ -53,7 +53,7 @@ def test_no_core_calls_per_verified_request_after_warm_up(
     assert emulator.calls() == 0
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="counts the emulated core's request log")
 def test_no_core_calls_per_verified_async_request_after_warm_up(
     st_alogin: Any, emulator: Any
 ) -> None:
@@ -97,7 +97,7 @@ REJECTED = [
 ]
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 @pytest.mark.parametrize(("token", "headers"), REJECTED)
 @pytest.mark.parametrize("path", ["/protected/", "/aprotected/", "/optional/", "/"])
 def test_rejections_are_the_same_with_and_without_deciding_locally(

@@ -70,7 +70,7 @@ def test_healthy_core_exits_zero_and_reports_cdi_jwks_and_cookies(st_core: Any) 
     assert report["session"]["refresh path"] == "/auth/session/refresh"
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="takes the core down")
 def test_core_that_went_down_is_reported_and_fails(st_core: Any) -> None:
     st_core.down()
     code, out, err = run()

@@ -71,7 +71,7 @@ def test_check_deploy_fails_on_the_emulated_core(st_core: Any) -> None:
         assert messages == []  # a real core (ST_CORE_URI)
 
 
-@pytest.mark.emulator_only  # starts a second, private emulated core
+@pytest.mark.emulator_only(reason="starts a second, private emulated core")
 def test_check_deploy_names_only_the_emulated_one_of_several(st_core: Any) -> None:
     from django_st_ssr.testing import EmulatedCore
 

@@ -184,7 +184,7 @@ def test_forged_bearer_header_is_ignored(victim: Victim, log_sink: Any, token: A
     log_sink.assert_free_of([victim.access, value])
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 @pytest.mark.parametrize(
     "change",
     [
@@ -227,7 +227,7 @@ def test_validly_signed_but_wrong_tokens_are_refused(
     log_sink.assert_free_of([token, session.access_token, session.refresh_token])
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="signs tokens with the emulator's private key")
 def test_static_key_token_when_dynamic_keys_are_configured(st_core: Any) -> None:
     # A "s-" kid while the SDK expects dynamic keys: the SDK's kid-prefix rule says try-refresh.
     client = Client()

@@ -227,7 +227,7 @@ def test_valid_refresh_token_does_refresh(st_core: Any) -> None:
     assert response.cookies["sRefreshToken"].value
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="expires the access token through the emulator")
 def test_tabs_beyond_the_loop_guard_recover_on_reload(st_core: Any, st_login: Any) -> None:
     # Four tabs opened at once on an expired token: the fourth meets the loop guard (README,
     # "The loop guard"); once one refresh page has renewed the session, a reload shows the page.

@@ -80,7 +80,7 @@ def test_a_form_sent_again_goes_to_this_site(hostile: str) -> None:
     assert_on_this_site(match.group(1).replace("&amp;", "&"))
 
 
-@pytest.mark.emulator_only  # takes the core down
+@pytest.mark.emulator_only(reason="takes the core down")
 @pytest.mark.urls(__name__)
 @pytest.mark.parametrize("hostile", HOSTILE_PATHS[:2])
 def test_a_catch_all_route_during_an_outage(st_core: Any, st_login: Any, hostile: str) -> None:

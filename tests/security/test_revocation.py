@@ -88,7 +88,7 @@ def test_revoked_session_elsewhere_lasts_at_most_one_access_token_lifetime(
     assert (urlsplit(final).path, text) == ("/login/", "login page")
 
 
-@pytest.mark.emulator_only
+@pytest.mark.emulator_only(reason="shortens the emulator's access token lifetime")
 def test_revocation_bound_with_a_real_short_lifetime(st_core: Any, st_login: Any) -> None:
     # The same with the clock instead of a forged expiry: a 2-second access token.
     st_core.access_token_validity = 2
