@@ -69,7 +69,7 @@ class Row:
 
     @property
     def blocks(self) -> int:
-        return min(BLOCKS, self.window)  # a divisor of the window (200 or 5)
+        return min(BLOCKS, self.window)  # a divisor of the window (200 or 30)
 
 
 USER = "{user}"  # replaced by the session's user id in bodies
@@ -99,9 +99,10 @@ REFRESH = (
     Step("/auth/session/refresh?redirectBack=%2Fprotected%2F", 302),
     Step("/protected/", 200, USER),
 )
-# Each iteration is within 2% of their mean (about 500M, 508M or 516M instructions: some
-# work of about 8M runs 0, 1 or 2 more times), so 5 of them tell the mean within about 1%.
-REFRESHING = {"carry": True, "warm_up": 3, "window": 5}
+# An iteration costs about 500M instructions, plus 0, 1 or 2 times about 8M (the freeing of an
+# earlier core call's HTTP client and its TLS context, whenever the collector gets to it): 30
+# iterations (about 2 minutes) average that out for both stacks alike.
+REFRESHING = {"carry": True, "warm_up": 3, "window": 30}
 DRF_ME = '{"user":"' + USER  # DRF's JSONRenderer is compact, Ninja's (json.dumps) is not
 NINJA_ME = '{"user": "' + USER
 
@@ -195,6 +196,7 @@ class Count:
     per_iteration: float  # instructions
     spread: float  # (max - min) / mean of the per-iteration counts of the window's blocks
     seconds: float  # the row's run time, start-up included
+    by_step: tuple[float, ...] = ()  # a row of several steps: the mean of each step
 
 
 def count_row(
@@ -237,12 +239,21 @@ def count_row(
     answer = json.loads(done.stdout.strip().splitlines()[-1])
     if answer["checked"] != (row.warm_up + row.window) * len(row.steps):
         raise RuntimeError(f"row {row.key}: {answer['checked']} responses checked")
-    # One dump per block of the window (worker.py), each holding that block's instructions.
-    blocks = [total_instructions(Path(f"{out}.{n}")) for n in range(1, row.blocks + 1)]
+    # One dump per block of the window (worker.py), each holding that block's instructions; a
+    # row of several steps has one dump per step instead, in order (iteration by iteration).
+    steps = len(row.steps)
+    if steps > 1:
+        dumps = [total_instructions(Path(f"{out}.{n}")) for n in range(1, row.window * steps + 1)]
+        by_step = tuple(sum(dumps[k::steps]) / row.window for k in range(steps))
+        size = row.window // row.blocks * steps
+        blocks = [sum(dumps[i : i + size]) for i in range(0, len(dumps), size)]
+    else:
+        by_step = ()
+        blocks = [total_instructions(Path(f"{out}.{n}")) for n in range(1, row.blocks + 1)]
     per_block = [ir / (row.window / row.blocks) for ir in blocks]
     mean = sum(blocks) / row.window
     spread = (max(per_block) - min(per_block)) / mean
-    return Count(mean, spread, time.monotonic() - started)
+    return Count(mean, spread, time.monotonic() - started, by_step)
 
 
 def total_instructions(dump: Path) -> int:
@@ -281,6 +292,13 @@ def print_table(rows: list[Row], counts: dict[str, Count]) -> None:
             )
         )
     print_simple_table(headers, lines, numbers=True)
+    for row in rows:
+        if row.key in counts and counts[row.key].by_step:
+            steps = ", ".join(
+                f"{step.method} {step.path} {step.status}: {ir / 1000:,.0f}k"
+                for step, ir in zip(row.steps, counts[row.key].by_step, strict=True)
+            )
+            print(f"  {row.key}, per step: {steps}")
 
 
 def main(only: list[str] | None = None, jobs: int | None = None, keep: Path | None = None) -> None:
@@ -336,7 +354,7 @@ def main(only: list[str] | None = None, jobs: int | None = None, keep: Path | No
         f"\nInstructions per request (callgrind Ir; (Ir after {WARM_UP - 30 + WINDOW} - Ir after "
         f"{WARM_UP - 30}) / {WINDOW}, after 30 warm-up requests, each row its own process; "
         "spread: (max - min) / mean of the per-request counts of the window's blocks, 10 blocks\n"
-        "of 20 iterations, or each of the 5 iterations of the refresh rows)\n"
+        "of 20 iterations, or of 3 iterations for the refresh rows)\n"
     )
     print_table(rows, counts)
     print(

@@ -30,6 +30,9 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 wsgi_handler = WSGIHandler()
 asgi_handler = ASGIHandler()
 loop = asyncio.new_event_loop()
+# Set while a row of several steps is counted: called after each step, so that every step's
+# instructions land in a dump of their own (bench/instructions.py reports them per step).
+after_step: Callable[[], None] | None = None
 
 
 def wsgi_environ(path: str, cookie: str, accept: str) -> dict[str, Any]:
@@ -206,6 +209,8 @@ def run_steps(spec: dict[str, Any], cookie: str, check: list[tuple[Any, ...]]) -
         if jar is not None:
             cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
         status, headers, body = wsgi_once(step["method"], step["path"], cookie, step["accept"])
+        if after_step is not None:
+            after_step()
         check.append((step, status, body))
         if jar is not None:
             carry_cookies(jar, headers)
@@ -220,6 +225,8 @@ async def arun_steps(spec: dict[str, Any], cookie: str, check: list[tuple[Any, .
         status, headers, body = await asgi_once(
             step["method"], step["path"], cookie, step["accept"]
         )
+        if after_step is not None:
+            after_step()
         check.append((step, status, body))
         if jar is not None:
             carry_cookies(jar, headers)
@@ -241,16 +248,25 @@ def iterations(spec: dict[str, Any], first: int, n: int, check: list[tuple[Any, 
 
 def count(spec: dict[str, Any]) -> dict[str, Any]:
     """Run a row's warm-up, then count its window; every response's status is checked after."""
+    global after_step
     marks = ctypes.CDLL(spec["marks"])
     check: list[tuple[Any, ...]] = []
     iterations(spec, 0, spec["warm_up"], check)
     gc.collect()
     # Counted in blocks: each dump holds one block's instructions (they vary how much?).
+    # A row of several steps instead dumps after every step (the blocks are then the sums of
+    # their steps' dumps; the little between one iteration's last step and the next iteration's
+    # first is counted with that first step).
     size = spec["window"] // spec["blocks"]
+    per_step = len(spec["steps"]) > 1
     marks.bench_start()
+    if per_step:
+        after_step = marks.bench_dump
     for block in range(spec["blocks"]):
         iterations(spec, spec["warm_up"] + block * size, size, check)
-        marks.bench_dump()
+        if not per_step:
+            marks.bench_dump()
+    after_step = None
     marks.bench_stop()
     for n, (step, status, body) in enumerate(check):
         if status != step["status"] or not body.startswith(step["body"].encode()):

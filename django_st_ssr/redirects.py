@@ -142,15 +142,20 @@ def _refresh_context(request: HttpRequest) -> tuple[str, str | None]:
     return field, str(login) if login else None
 
 
-def _on_website(url: str, request: HttpRequest) -> str:
-    """A path made absolute on the website when this request reached another host (the API)."""
-    if not url.startswith("/") or url.startswith("//"):
-        return url
+def _website_prefix(request: HttpRequest) -> str:
+    """The website's origin when this request reached another host (the API's), else ""."""
     websites = sorted(appinfo.website_origins(request))
     here = appinfo.origin_of(f"{request.scheme}://{request.get_host()}")
     if not websites or here in websites:
+        return ""
+    return websites[0]
+
+
+def _on_website(url: str, prefix: str) -> str:
+    """A path made absolute on the website (``prefix`` from :func:`_website_prefix`)."""
+    if not url.startswith("/") or url.startswith("//"):
         return url
-    return websites[0] + url
+    return prefix + url
 
 
 def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> tuple[str, str]:
@@ -162,15 +167,14 @@ def refresh_destinations(request: HttpRequest, *, on_website: bool = False) -> t
     """
     field, signed_login = _refresh_context(request)
     target = safe_target_or_fallback(request, request.GET.get(field))
-    if on_website:
-        target = _on_website(target, request)
+    # Asked once for both URLs: the website's origins and this request's host.
+    prefix = _website_prefix(request) if on_website else ""
+    target = _on_website(target, prefix)
     if signed_login is not None and signed_login == request.GET.get(field):
         # An optional-session page signed itself as where a failed refresh goes: the visitor
         # returns to it anonymously (the decorator renders it without a session).
         return target, target
-    login = signed_login or login_url()
-    if on_website:
-        login = _on_website(login, request)
+    login = _on_website(signed_login or login_url(), prefix)
     return target, add_query(login, **{app_settings.LOGIN_REDIRECT_FIELD_NAME: target})
 
 
