@@ -113,13 +113,15 @@ def _setting() -> Mapping[str, Any]:
         raise ImproperlyConfigured(f"settings.{SETTING_NAME} is missing.")
     if not isinstance(value, Mapping):
         raise ImproperlyConfigured(f"settings.{SETTING_NAME} must be a dict.")
-    unknown = set(value) - set(DEFAULTS)
-    if unknown:
-        raise ImproperlyConfigured(
-            f"settings.{SETTING_NAME} has unknown key(s): {', '.join(sorted(unknown))}."
-        )
+    _refuse_unknown_keys(f"settings.{SETTING_NAME}", value, DEFAULTS)
     _validated = value
     return value
+
+
+def _refuse_unknown_keys(where: str, value: Mapping[str, Any], known: Mapping[str, Any]) -> None:
+    unknown = set(value) - set(known)
+    if unknown:
+        raise ImproperlyConfigured(f"{where} has unknown key(s): {', '.join(sorted(unknown))}.")
 
 
 class Settings:
@@ -147,12 +149,9 @@ class Settings:
         options = self.AUTH_THROTTLE
         if not isinstance(options, Mapping):
             raise ImproperlyConfigured(f"settings.{SETTING_NAME}['AUTH_THROTTLE'] must be a dict.")
-        unknown = set(options) - set(AUTH_THROTTLE_DEFAULTS)
-        if unknown:
-            raise ImproperlyConfigured(
-                f"settings.{SETTING_NAME}['AUTH_THROTTLE'] has unknown key(s): "
-                f"{', '.join(sorted(unknown))}."
-            )
+        _refuse_unknown_keys(
+            f"settings.{SETTING_NAME}['AUTH_THROTTLE']", options, AUTH_THROTTLE_DEFAULTS
+        )
         limits = {**AUTH_THROTTLE_DEFAULTS, **options}
         for key, limit in limits.items():
             if limit is not None and not (
